@@ -1,0 +1,957 @@
+//! Front end for apibuilder's hand-written api.json: reads the syntax tree into the IR arenas,
+//! with every type left as [`Type::Unresolved`] text for the resolver.
+//!
+//! apibuilder rules applied here: strict unknown keys, lenient booleans/numbers, inline types,
+//! templates, union members with inline `fields`, default parameter locations, path parameters
+//! (declared or to be inferred) first, and the default `204: unit` response.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Code;
+use crate::ir::*;
+use crate::json::{Member, Node, Value};
+use crate::names;
+use crate::reader::{Reader, obj_start};
+use crate::source::{Loc, Span};
+
+const TOP_KEYS: &[&str] = &[
+    "name", "info", "namespace", "base_url", "description", "imports", "headers", "enums", "interfaces", "unions",
+    "models", "resources", "annotations", "attributes", "templates", "$schema", "key", "apidoc",
+];
+const MODEL_KEYS: &[&str] = &["description", "plural", "fields", "attributes", "interfaces", "templates", "deprecation"];
+const FIELD_KEYS: &[&str] = &[
+    "name", "type", "description", "required", "default", "example", "minimum", "maximum", "attributes", "annotations",
+    "deprecation",
+];
+const ENUM_KEYS: &[&str] = &["plural", "description", "values", "attributes", "deprecation"];
+const ENUM_VALUE_KEYS: &[&str] = &["name", "value", "description", "attributes", "deprecation"];
+const INTERFACE_KEYS: &[&str] = &["plural", "description", "fields", "attributes", "deprecation"];
+const UNION_KEYS: &[&str] = &["plural", "discriminator", "description", "types", "attributes", "interfaces", "deprecation"];
+const UNION_TYPE_KEYS: &[&str] =
+    &["type", "description", "default", "discriminator_value", "attributes", "deprecation", "fields"];
+const RESOURCE_KEYS: &[&str] = &["path", "description", "operations", "attributes", "templates", "deprecation"];
+const OPERATION_KEYS: &[&str] =
+    &["method", "path", "description", "body", "parameters", "responses", "attributes", "deprecation"];
+const BODY_KEYS: &[&str] = &["type", "description", "attributes", "deprecation"];
+const PARAMETER_KEYS: &[&str] = &[
+    "name", "type", "location", "description", "required", "default", "minimum", "maximum", "example", "attributes",
+    "deprecation",
+];
+const RESPONSE_KEYS: &[&str] = &["type", "headers", "description", "deprecation", "attributes"];
+const HEADER_KEYS: &[&str] = &["name", "type", "required", "default", "description", "attributes", "deprecation"];
+
+/// What the resolver needs to know about a service that the IR does not keep.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    /// Import URIs as written, with their spans.
+    pub imports: Vec<(String, Span)>,
+    /// The declared namespace, if any.
+    pub namespace: Option<String>,
+    /// Interface names listed by models and unions, resolved once every type is declared.
+    pub interfaces: Vec<(PendingOwner, Vec<(String, Loc)>)>,
+}
+
+pub(crate) struct Lowering<'a, 'd> {
+    pub r: Reader<'d>,
+    pub ir: &'a mut Ir,
+    pub map: &'a mut crate::ir::SourceMap,
+    pub service: ServiceId,
+    templates_models: BTreeMap<String, &'a Node>,
+    templates_resources: BTreeMap<String, &'a Node>,
+    pending: Pending,
+}
+
+/// Lowers one api.json document. The caller has checked that `root` is an object.
+pub(crate) fn lower<'a>(
+    r: Reader<'_>,
+    ir: &'a mut Ir,
+    map: &'a mut SourceMap,
+    root: &'a Node,
+) -> (ServiceId, Pending) {
+    let service_id = ServiceId(ir.services.len() as u32);
+    let mut l = Lowering {
+        r,
+        ir,
+        map,
+        service: service_id,
+        templates_models: BTreeMap::new(),
+        templates_resources: BTreeMap::new(),
+        pending: Pending::default(),
+    };
+    let root_obj = l.r.object(root, "the spec", TOP_KEYS).unwrap_or(root);
+
+    let name = match l.r.req_str(root_obj, "name", "the spec") {
+        Some((name, span)) => {
+            l.map.insert(Site::ServiceName(service_id), l.r.loc(span));
+            name.to_string()
+        }
+        None => {
+            l.map.insert(Site::ServiceName(service_id), l.r.loc(obj_start(root)));
+            String::new()
+        }
+    };
+    let key = names::url_key(&name);
+    if let Some((given, span)) = l.r.opt_str_span(root_obj, "key", "the spec") {
+        let valid = names::url_key(&given);
+        if given != valid || given.len() < 3 {
+            l.r.error(Code::E0018, span, format!("invalid url key `{given}`"), "not a valid url key").help =
+                Some(if valid.len() >= 3 {
+                    format!("a valid key would be `{valid}`")
+                } else {
+                    "keys must be at least 3 characters".to_string()
+                });
+        }
+    }
+    l.pending.namespace = l.r.opt_str(root_obj, "namespace", "the spec");
+    let base_url = l.r.opt_str_span(root_obj, "base_url", "the spec").map(|(u, span)| {
+        if u.ends_with('/') {
+            l.r.error(Code::E0019, span, format!("base_url `{u}` must not end with a '/'"), "trailing slash")
+                .help = Some(format!("write `{}`", u.trim_end_matches('/')));
+        }
+        u
+    });
+    let description = l.r.opt_str(root_obj, "description", "the spec");
+    let info = l.info(root_obj);
+
+    l.ir.services.push(Service {
+        name,
+        key,
+        namespace: String::new(),
+        organization: None,
+        version: None,
+        base_url,
+        description,
+        info,
+        format: SourceFormat::ApiJson,
+        headers: Vec::new(),
+        imports: Vec::new(),
+        enums: Vec::new(),
+        models: Vec::new(),
+        unions: Vec::new(),
+        interfaces: Vec::new(),
+        resources: Vec::new(),
+        annotations: Vec::new(),
+        attributes: Vec::new(),
+    });
+    l.map.insert(Site::Service(service_id), l.r.loc(root.span));
+
+    // Imports are resolved later, across the whole repository.
+    for (i, item) in l.r.opt_array(root_obj, "imports", "the spec").iter().enumerate() {
+        let Some(obj) = l.r.object(item, "an import", &["uri"]) else { continue };
+        if let Some((uri, span)) = l.r.req_str(obj, "uri", "an import") {
+            l.pending.imports.push((uri.to_string(), span));
+            l.map.insert(Site::Import(service_id, i), l.r.loc(span));
+        }
+    }
+
+    // Headers.
+    let mut headers = Vec::new();
+    for item in l.r.opt_array(root_obj, "headers", "the spec") {
+        if let Some((h, loc)) = l.header(item, "a service header") {
+            l.map.insert(Site::Header(service_id, headers.len()), loc);
+            headers.push(h);
+        }
+    }
+    l.ir.services[service_id.index()].headers = headers;
+
+    // Annotations.
+    let mut annotations = Vec::new();
+    for m in l.r.opt_map(root_obj, "annotations", "the spec") {
+        let what = format!("annotation `{}`", m.key);
+        check_name(&mut l.r, &m.key, m.key_span, "annotation");
+        let Some(obj) = l.r.object(&m.value, &what, &["description", "deprecation"]) else { continue };
+        l.map.insert(Site::Annotation(service_id, annotations.len()), l.r.loc(m.key_span));
+        annotations.push(Annotation {
+            name: m.key.clone(),
+            description: l.r.opt_str(obj, "description", &what),
+            deprecation: l.r.deprecation(obj, &what),
+        });
+    }
+    l.ir.services[service_id.index()].annotations = annotations;
+    l.ir.services[service_id.index()].attributes = l.r.attributes(root_obj, "the spec");
+
+    // Templates are pure syntax: remembered here, merged into the models and resources that use them.
+    if let Some(t) = root_obj.get("templates") {
+        if let Some(t) = l.r.object(t, "`templates`", &["models", "resources"]) {
+            for m in l.r.opt_map(t, "models", "`templates`") {
+                l.templates_models.insert(m.key.clone(), &m.value);
+            }
+            for m in l.r.opt_map(t, "resources", "`templates`") {
+                l.templates_resources.insert(m.key.clone(), &m.value);
+            }
+        }
+    }
+
+    for m in l.r.opt_map(root_obj, "enums", "the spec") {
+        l.enum_(&m.key, m.key_span, &m.value, ENUM_KEYS);
+    }
+    for m in l.r.opt_map(root_obj, "interfaces", "the spec") {
+        l.interface(&m.key, m.key_span, &m.value, INTERFACE_KEYS);
+    }
+    for m in l.r.opt_map(root_obj, "unions", "the spec") {
+        l.union(&m.key, m.key_span, &m.value, UNION_KEYS);
+    }
+    for m in l.r.opt_map(root_obj, "models", "the spec") {
+        l.model(&m.key, m.key_span, &m.value, MODEL_KEYS);
+    }
+    for m in l.r.opt_map(root_obj, "resources", "the spec") {
+        l.resource(m);
+    }
+    (service_id, l.pending)
+}
+
+/// Reports an invalid name (E0013).
+pub(crate) fn check_name(r: &mut Reader<'_>, name: &str, span: Span, kind: &str) {
+    if let Some(problem) = names::name_problem(name) {
+        r.error(Code::E0013, span, format!("{kind} name `{name}` is invalid: {problem}"), problem.to_string());
+    }
+}
+
+impl<'a> Lowering<'a, '_> {
+    fn info(&mut self, root: &Node) -> Info {
+        let mut info = Info::default();
+        let Some(node) = root.get("info") else { return info };
+        let Some(obj) = self.r.object(node, "`info`", &["contact", "license"]) else { return info };
+        if let Some(c) = obj.get("contact") {
+            if let Some(c) = self.r.object(c, "`info.contact`", &["name", "url", "email"]) {
+                info.contact_name = self.r.opt_str(c, "name", "`info.contact`");
+                info.contact_url = self.r.opt_str(c, "url", "`info.contact`");
+                info.contact_email = self.r.opt_str(c, "email", "`info.contact`");
+            }
+        }
+        if let Some(l) = obj.get("license") {
+            if let Some(l) = self.r.object(l, "`info.license`", &["name", "url"]) {
+                info.license_name = self.r.non_empty_or_missing(l, "name", "the license", Code::E0009).map(|(n, _)| n.into());
+                info.license_url = self.r.opt_str(l, "url", "`info.license`");
+            }
+        }
+        info
+    }
+
+    /// Reads a `type` value: a type expression string, or an inline type object that declares a
+    /// new type and stands for its name.
+    fn type_of(&mut self, obj: &'a Node, what: &str) -> Option<(String, Span)> {
+        let Some(value) = obj.get("type") else {
+            self.r.error(Code::E0009, obj_start(obj), format!("{what} is missing `type`"), "`type` is required here");
+            return None;
+        };
+        match &value.value {
+            Value::Object(members) => self.inline_type(value, members, what),
+            _ => self.r.non_empty_str(value, "type", what).map(|(t, s)| (t.trim().to_string(), s)),
+        }
+    }
+
+    fn inline_type(&mut self, value: &'a Node, members: &'a [Member], what: &str) -> Option<(String, Span)> {
+        let markers: Vec<&Member> =
+            members.iter().filter(|m| matches!(m.key.as_str(), "enum" | "model" | "union" | "interface")).collect();
+        let [marker] = markers.as_slice() else {
+            let d = self.r.error(
+                Code::E0016,
+                value.span,
+                format!("inline type of {what} must specify exactly one of 'enum', 'interface', 'model' or 'union'"),
+                if markers.is_empty() { "no type kind given" } else { "several type kinds given" },
+            );
+            d.help = Some("write for example `\"type\": {\"enum\": \"status\", \"values\": [...]}`".into());
+            return None;
+        };
+        let Some((name, span)) = self.r.non_empty_str(&marker.value, &marker.key, "an inline type") else {
+            return None;
+        };
+        let name = name.to_string();
+        let with = |keys: &[&str]| -> Vec<&'static str> {
+            let mut v: Vec<&'static str> = Vec::new();
+            for k in ["enum", "model", "union", "interface"].iter().chain(TOP_KEYS.iter()).chain(MODEL_KEYS.iter()) {
+                if keys.contains(k) || *k == marker.key {
+                    v.push(k);
+                }
+            }
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        match marker.key.as_str() {
+            "enum" => {
+                let keys = with(ENUM_KEYS);
+                self.enum_(&name, span, value, &keys);
+            }
+            "model" => {
+                let keys = with(MODEL_KEYS);
+                self.model(&name, span, value, &keys);
+            }
+            "union" => {
+                let keys = with(UNION_KEYS);
+                self.union(&name, span, value, &keys);
+            }
+            _ => {
+                let keys = with(INTERFACE_KEYS);
+                self.interface(&name, span, value, &keys);
+            }
+        }
+        Some((name, span))
+    }
+
+    fn fields(&mut self, obj: &'a Node, owner: &str, extra: Vec<&'a Node>) -> Vec<(Field, Loc, Loc)> {
+        let mut out: Vec<(Field, Loc, Loc)> = Vec::new();
+        let own = self.r.opt_array(obj, "fields", owner);
+        // Template fields come first; a field of the model itself replaces a template field of the same name.
+        let mut nodes: Vec<&'a Node> = extra;
+        nodes.extend(own.iter());
+        for node in nodes {
+            if let Some(f) = self.field(node, owner) {
+                if let Some(existing) = out.iter_mut().find(|(e, _, _)| e.name == f.0.name && f.3) {
+                    *existing = (f.0, f.1, f.2);
+                } else {
+                    out.push((f.0, f.1, f.2));
+                }
+            }
+        }
+        out
+    }
+
+    /// One field; the bool says whether it came from the model itself (not a template).
+    fn field(&mut self, node: &'a Node, owner: &str) -> Option<(Field, Loc, Loc, bool)> {
+        let obj = self.r.object(node, &format!("a field of {owner}"), &[FIELD_KEYS, &["enum", "values"]].concat())?;
+        for key in ["enum", "values"] {
+            if let Some(v) = obj.as_object().and_then(|m| m.iter().find(|m| m.key == key)) {
+                let _ = v;
+                let span = obj.as_object().and_then(|m| m.iter().find(|m| m.key == key)).map(|m| m.key_span).unwrap_or(obj.span);
+                self.r.error(
+                    Code::E0014,
+                    span,
+                    "enumerations are first class objects and must be defined in an explicit enum section",
+                    "inline enum values",
+                )
+                .help = Some("declare the enum under `enums` and use its name as the field's type".into());
+            }
+        }
+        let (name, name_span) = match self.r.non_empty_or_missing(obj, "name", &format!("a field of {owner}"), Code::E0009) {
+            Some((n, s)) => (n.to_string(), s),
+            None => return None,
+        };
+        check_name(&mut self.r, &name, name_span, "field");
+        let what = format!("field `{name}` of {owner}");
+        let (ty_text, ty_span) = self.type_of(obj, &what).unwrap_or_default();
+        let field = Field {
+            ty: Type::Unresolved(ty_text),
+            description: self.r.opt_str(obj, "description", &what),
+            required: self.r.opt_bool(obj, "required", &what).unwrap_or(true),
+            nullable: false,
+            default: obj.get("default").and_then(default_text),
+            example: self.example(obj, &what),
+            minimum: self.r.opt_long(obj, "minimum", &what).map(|(n, _)| n),
+            maximum: self.r.opt_long(obj, "maximum", &what).map(|(n, _)| n),
+            pattern: None,
+            format: None,
+            annotations: self.r.opt_strings(obj, "annotations", &what).into_iter().map(|(a, _)| a).collect(),
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+            name,
+        };
+        let type_loc = if ty_span == Span::default() { self.r.loc(name_span) } else { self.r.loc(ty_span) };
+        Some((field, self.r.loc(name_span), type_loc, true))
+    }
+
+    fn example(&mut self, obj: &Node, what: &str) -> Option<String> {
+        // apibuilder declares `example` a string; specs in the wild also write numbers and booleans.
+        let v = obj.get("example")?;
+        match &v.value {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            Value::Number(_) | Value::Bool(_) => Some(v.to_json_text()),
+            _ => {
+                self.r.error(
+                    Code::E0010,
+                    v.span,
+                    format!("`example` of {what}, if present, must be a string"),
+                    format!("expected a string, found {}", v.kind_name()),
+                );
+                None
+            }
+        }
+    }
+
+    fn plural(&mut self, obj: &Node, name: &str, what: &str) -> String {
+        self.r.opt_str(obj, "plural", what).filter(|p| !p.trim().is_empty()).unwrap_or_else(|| names::pluralize(name))
+    }
+
+    fn enum_(&mut self, name: &str, span: Span, node: &'a Node, keys: &[&str]) {
+        check_name(&mut self.r, name, span, "enum");
+        let what = format!("enum `{name}`");
+        let Some(obj) = self.r.object(node, &what, keys) else { return };
+        let id = EnumId(self.ir.enums.len() as u32);
+        let mut values = Vec::new();
+        for item in self.r.opt_array(obj, "values", &what) {
+            let Some(v) = self.r.object(item, &format!("a value of {what}"), ENUM_VALUE_KEYS) else { continue };
+            let Some((vname, vspan)) = self.r.non_empty_or_missing(v, "name", &format!("a value of {what}"), Code::E0009)
+            else {
+                continue;
+            };
+            check_name(&mut self.r, vname, vspan, "enum value");
+            let vwhat = format!("value `{vname}` of {what}");
+            self.map.insert(Site::EnumValue(id, values.len()), self.r.loc(vspan));
+            values.push(EnumValue {
+                name: vname.to_string(),
+                value: self.r.opt_str(v, "value", &vwhat).unwrap_or_else(|| vname.to_string()),
+                description: self.r.opt_str(v, "description", &vwhat),
+                attributes: self.r.attributes(v, &vwhat),
+                deprecation: self.r.deprecation(v, &vwhat),
+            });
+        }
+        if obj.get("values").is_none() {
+            self.r.error(Code::E0009, span, format!("{what} is missing `values`"), "`values` is required");
+        }
+        let e = Enum {
+            service: self.service,
+            name: name.to_string(),
+            plural: self.plural(obj, name, &what),
+            description: self.r.opt_str(obj, "description", &what),
+            values,
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+        };
+        self.map.insert(Site::Enum(id), self.r.loc(span));
+        self.ir.enums.push(e);
+        self.ir.services[self.service.index()].enums.push(id);
+    }
+
+    fn interface(&mut self, name: &str, span: Span, node: &'a Node, keys: &[&str]) {
+        check_name(&mut self.r, name, span, "interface");
+        let what = format!("interface `{name}`");
+        let Some(obj) = self.r.object(node, &what, keys) else { return };
+        let id = InterfaceId(self.ir.interfaces.len() as u32);
+        let fields = self.fields(obj, &what, Vec::new());
+        let mut out = Vec::new();
+        for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
+            self.map.insert(Site::InterfaceField(id, i), loc);
+            self.map.insert(Site::InterfaceFieldType(id, i), type_loc);
+            out.push(f);
+        }
+        let item = Interface {
+            service: self.service,
+            name: name.to_string(),
+            plural: self.plural(obj, name, &what),
+            description: self.r.opt_str(obj, "description", &what),
+            fields: out,
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+        };
+        self.map.insert(Site::Interface(id), self.r.loc(span));
+        self.ir.interfaces.push(item);
+        self.ir.services[self.service.index()].interfaces.push(id);
+    }
+
+    /// Template references (`"templates": [{"name": "statement", "cast": {...}}]`) of a model or
+    /// resource: the template bodies, and the type renames to apply to them.
+    fn template_refs(&mut self, obj: &Node, what: &str, owner_name: &str, resources: bool) -> Vec<(&'a Node, BTreeMap<String, String>)> {
+        let mut out = Vec::new();
+        for item in self.r.opt_array(obj, "templates", what) {
+            let Some(t) = self.r.object(item, &format!("a template reference of {what}"), &["name", "cast"]) else { continue };
+            let Some((tname, tspan)) = self.r.req_str(t, "name", &format!("a template reference of {what}")) else { continue };
+            let found = if resources { self.templates_resources.get(tname) } else { self.templates_models.get(tname) };
+            let Some(body) = found.copied() else {
+                let kind = if resources { "resources" } else { "models" };
+                self.r.error(Code::E0060, tspan, format!("template `{tname}` not found"), "no such template").help =
+                    Some(format!("declare it under `templates.{kind}`"));
+                continue;
+            };
+            let mut cast = BTreeMap::new();
+            cast.insert(tname.to_string(), owner_name.to_string());
+            for m in self.r.opt_map(t, "cast", &format!("template `{tname}` of {what}")) {
+                if let Some(to) = m.value.as_str() {
+                    cast.insert(m.key.clone(), to.to_string());
+                }
+            }
+            out.push((body, cast));
+        }
+        out
+    }
+
+    fn model(&mut self, name: &str, span: Span, node: &'a Node, keys: &[&str]) {
+        check_name(&mut self.r, name, span, "model");
+        let what = format!("model `{name}`");
+        let Some(obj) = self.r.object(node, &what, keys) else { return };
+        let id = ModelId(self.ir.models.len() as u32);
+        let templates = self.template_refs(obj, &what, name, false);
+        let mut template_fields: Vec<&'a Node> = Vec::new();
+        let mut casts = BTreeMap::new();
+        for (body, cast) in &templates {
+            if let Some(arr) = body.get("fields").and_then(Node::as_array) {
+                template_fields.extend(arr.iter());
+            }
+            casts.extend(cast.clone());
+        }
+        let n_template = template_fields.len();
+        let fields = self.fields(obj, &what, template_fields);
+        let mut out = Vec::new();
+        for (i, (mut f, loc, type_loc)) in fields.into_iter().enumerate() {
+            if i < n_template {
+                if let Type::Unresolved(t) = &f.ty {
+                    f.ty = Type::Unresolved(apply_cast(t, &casts));
+                }
+            }
+            self.map.insert(Site::Field(id, i), loc);
+            self.map.insert(Site::FieldType(id, i), type_loc);
+            out.push(f);
+        }
+        let interface_names = self.r.opt_strings(obj, "interfaces", &what);
+        let model = Model {
+            service: self.service,
+            name: name.to_string(),
+            plural: self.plural(obj, name, &what),
+            description: self
+                .r
+                .opt_str(obj, "description", &what)
+                .or_else(|| templates.iter().find_map(|(b, _)| b.get("description").and_then(Node::as_str).map(String::from))),
+            fields: out,
+            interfaces: Vec::new(),
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+        };
+        self.map.insert(Site::Model(id), self.r.loc(span));
+        self.ir.models.push(model);
+        self.ir.services[self.service.index()].models.push(id);
+        self.pending_interfaces(PendingOwner::Model(id), interface_names);
+    }
+
+    /// Interface names are resolved after all types are declared (see `resolve`).
+    fn pending_interfaces(&mut self, owner: PendingOwner, names: Vec<(String, Span)>) {
+        let names = names.into_iter().map(|(n, s)| (n, self.r.loc(s))).collect();
+        self.pending.interfaces.push((owner, names));
+    }
+
+    fn union(&mut self, name: &str, span: Span, node: &'a Node, keys: &[&str]) {
+        check_name(&mut self.r, name, span, "union");
+        let what = format!("union `{name}`");
+        let Some(obj) = self.r.object(node, &what, keys) else { return };
+        let id = UnionId(self.ir.unions.len() as u32);
+        let discriminator = self.r.opt_str_span(obj, "discriminator", &what);
+        if let Some((_, dspan)) = &discriminator {
+            self.map.insert(Site::UnionDiscriminator(id), self.r.loc(*dspan));
+        }
+        let mut members = Vec::new();
+        let types = obj.get("types");
+        if types.is_none() {
+            self.r.error(Code::E0035, span, format!("{what} is missing `types`"), "a union needs at least one type")
+                .help = Some("add `\"types\": [{\"type\": \"...\"}]`".into());
+        }
+        for item in self.r.opt_array(obj, "types", &what) {
+            let Some(t) = self.r.object(item, &format!("a type of {what}"), UNION_TYPE_KEYS) else { continue };
+            let Some((ty, ty_span)) = self.type_of(t, &format!("a type of {what}")) else { continue };
+            let mwhat = format!("type `{ty}` of {what}");
+            if let Some(fields) = t.get("fields") {
+                let is_collection_or_primitive = ty.starts_with('[')
+                    || ty.starts_with("map[")
+                    || ty == "map"
+                    || Primitive::parse(&ty).is_some();
+                if is_collection_or_primitive {
+                    let kind = if ty.starts_with('[') {
+                        "list"
+                    } else if ty.starts_with("map") {
+                        "map"
+                    } else {
+                        "primitive"
+                    };
+                    self.r.error(
+                        Code::E0017,
+                        fields.span,
+                        format!("{mwhat}: fields cannot be specified for {kind} types"),
+                        "fields on a non-model type",
+                    );
+                } else {
+                    // The member declares its own model.
+                    let model_node = t;
+                    self.model(&ty, ty_span, model_node, &[UNION_TYPE_KEYS, MODEL_KEYS].concat());
+                }
+            }
+            let dv = self.r.opt_str_span(t, "discriminator_value", &mwhat);
+            if let Some((v, vspan)) = &dv {
+                check_name(&mut self.r, v, *vspan, "discriminator value");
+            }
+            self.map.insert(Site::UnionMember(id, members.len()), self.r.loc(ty_span));
+            members.push(UnionMember {
+                ty: Type::Unresolved(ty.clone()),
+                discriminator_value: dv.map(|(v, _)| v).unwrap_or_else(|| ty.clone()),
+                type_name: ty,
+                default: self.r.opt_bool(t, "default", &mwhat).unwrap_or(false),
+                description: self.r.opt_str(t, "description", &mwhat),
+                attributes: self.r.attributes(t, &mwhat),
+                deprecation: self.r.deprecation(t, &mwhat),
+            });
+        }
+        let interface_names = self.r.opt_strings(obj, "interfaces", &what);
+        let u = Union {
+            service: self.service,
+            name: name.to_string(),
+            plural: self.plural(obj, name, &what),
+            encoding: match discriminator {
+                Some((d, _)) => UnionEncoding::Discriminated(d),
+                None => UnionEncoding::Wrapped,
+            },
+            description: self.r.opt_str(obj, "description", &what),
+            members,
+            interfaces: Vec::new(),
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+        };
+        self.map.insert(Site::Union(id), self.r.loc(span));
+        self.ir.unions.push(u);
+        self.ir.services[self.service.index()].unions.push(id);
+        self.pending_interfaces(PendingOwner::Union(id), interface_names);
+    }
+
+    fn header(&mut self, node: &'a Node, what: &str) -> Option<(Header, Loc)> {
+        let obj = self.r.object(node, what, HEADER_KEYS)?;
+        let (name, span) = self.r.req_str(obj, "name", what)?;
+        let what = format!("header `{name}`");
+        let (ty, ty_span) = self.type_of(obj, &what)?;
+        let _ = ty_span;
+        Some((
+            Header {
+                name: name.to_string(),
+                ty: Type::Unresolved(ty),
+                required: self.r.opt_bool(obj, "required", &what).unwrap_or(true),
+                default: obj.get("default").and_then(default_text),
+                description: self.r.opt_str(obj, "description", &what),
+                attributes: self.r.attributes(obj, &what),
+                deprecation: self.r.deprecation(obj, &what),
+            },
+            self.r.loc(span),
+        ))
+    }
+
+    fn resource(&mut self, m: &'a Member) {
+        let type_name = m.key.trim().to_string();
+        let what = format!("resource `{type_name}`");
+        let Some(obj) = self.r.object(&m.value, &what, RESOURCE_KEYS) else { return };
+        let id = ResourceId(self.ir.resources.len() as u32);
+        let path = self.r.opt_str(obj, "path", &what);
+        let templates = self.template_refs(obj, &what, &type_name, true);
+        let resource = Resource {
+            service: self.service,
+            ty: Type::Unresolved(type_name.clone()),
+            type_name: type_name.clone(),
+            plural: String::new(),
+            path: path.clone(),
+            description: self.r.opt_str(obj, "description", &what),
+            operations: Vec::new(),
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+        };
+        self.map.insert(Site::Resource(id), self.r.loc(m.key_span));
+        self.ir.resources.push(resource);
+        self.ir.services[self.service.index()].resources.push(id);
+
+        let mut op_nodes: Vec<(&'a Node, BTreeMap<String, String>)> = Vec::new();
+        for (body, cast) in templates {
+            for op in body.get("operations").and_then(Node::as_array).unwrap_or(&[]) {
+                op_nodes.push((op, cast.clone()));
+            }
+        }
+        for op in self.r.opt_array(obj, "operations", &what) {
+            op_nodes.push((op, BTreeMap::new()));
+        }
+        for (op, cast) in op_nodes {
+            self.operation(id, &type_name, path.as_deref(), op, &cast);
+        }
+    }
+
+    fn operation(&mut self, resource: ResourceId, rname: &str, rpath: Option<&str>, node: &'a Node, cast: &BTreeMap<String, String>) {
+        let what0 = format!("an operation of resource `{rname}`");
+        let Some(obj) = self.r.object(node, &what0, OPERATION_KEYS) else { return };
+        let id = OperationId(self.ir.operations.len() as u32);
+        let own_path = self.r.opt_str(obj, "path", &what0).unwrap_or_default();
+        let (method, method_span) = match self.r.req_str(obj, "method", &what0) {
+            Some((m, span)) => match Method::parse(m) {
+                Some(method) => (Some(method), span),
+                None => {
+                    let allowed = Method::ALL.map(Method::as_str).join(", ");
+                    self.r.error(Code::E0049, span, format!("invalid HTTP method `{m}`"), "not an HTTP method").help =
+                        Some(format!("use one of: {allowed}"));
+                    (None, span)
+                }
+            },
+            None => (None, obj_start(obj)),
+        };
+        let full_for_params = format!("{}{}", rpath.unwrap_or(""), own_path);
+        let what = format!(
+            "operation `{} {}` of resource `{rname}`",
+            method.map_or("?", Method::as_str),
+            if full_for_params.is_empty() { "/" } else { &full_for_params }
+        );
+        self.map.insert(Site::Operation(id), self.r.loc(obj.span));
+        self.map.insert(Site::OperationMethod(id), self.r.loc(method_span));
+        self.map.insert(Site::OperationPath(id), self.r.loc(obj.get("path").map_or(method_span, |p| p.span)));
+
+        let body = match obj.get("body") {
+            Some(b) => {
+                let bwhat = format!("the body of {what}");
+                match self.r.object(b, &bwhat, BODY_KEYS) {
+                    Some(b) => self.type_of(b, &bwhat).map(|(ty, span)| {
+                        self.map.insert(Site::Body(id), self.r.loc(span));
+                        Body {
+                            ty: Type::Unresolved(apply_cast(&ty, cast)),
+                            media_type: None,
+                            description: self.r.opt_str(b, "description", &bwhat),
+                            attributes: self.r.attributes(b, &bwhat),
+                            deprecation: self.r.deprecation(b, &bwhat),
+                        }
+                    }),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        // apibuilder's `defaultParameterLocation`.
+        let default_location = if obj.get("body").is_some() {
+            ParameterLocation::Query
+        } else if matches!(method, Some(Method::Get) | Some(Method::Delete)) {
+            ParameterLocation::Query
+        } else {
+            ParameterLocation::Form
+        };
+        let path_names = path_parameter_names(&full_for_params);
+        let mut declared: Vec<(Parameter, Loc, Loc)> = Vec::new();
+        for item in self.r.opt_array(obj, "parameters", &what) {
+            if let Some(p) = self.parameter(item, &what, default_location, &path_names, cast) {
+                declared.push(p);
+            }
+        }
+        // Path parameters first, in path order (declared or to be inferred), then the rest.
+        let mut parameters = Vec::new();
+        for name in &path_names {
+            match declared.iter().position(|(p, _, _)| &p.name == name && p.location == ParameterLocation::Path) {
+                Some(i) => {
+                    let (p, loc, tloc) = declared.remove(i);
+                    self.map.insert(Site::Parameter(id, parameters.len()), loc);
+                    self.map.insert(Site::ParameterType(id, parameters.len()), tloc);
+                    parameters.push(p);
+                }
+                None => {
+                    if parameters.iter().any(|p: &Parameter| &p.name == name) {
+                        continue;
+                    }
+                    let loc = self.map.get(Site::OperationPath(id)).expect("inserted above");
+                    self.map.insert(Site::Parameter(id, parameters.len()), loc);
+                    parameters.push(Parameter {
+                        name: name.clone(),
+                        ty: Type::Unresolved(String::new()),
+                        location: ParameterLocation::Path,
+                        description: None,
+                        required: true,
+                        default: None,
+                        minimum: None,
+                        maximum: None,
+                        example: None,
+                        attributes: Vec::new(),
+                        deprecation: None,
+                        inferred: true,
+                    });
+                }
+            }
+        }
+        for (p, loc, tloc) in declared {
+            self.map.insert(Site::Parameter(id, parameters.len()), loc);
+            self.map.insert(Site::ParameterType(id, parameters.len()), tloc);
+            parameters.push(p);
+        }
+
+        let mut responses = Vec::new();
+        match obj.get("responses") {
+            None => {
+                self.map.insert(Site::Response(id, 0), self.r.loc(method_span));
+                self.map.insert(Site::ResponseType(id, 0), self.r.loc(method_span));
+                responses.push(Response {
+                    code: ResponseCode::Status(204),
+                    ty: Type::Primitive(Primitive::Unit),
+                    headers: Vec::new(),
+                    description: None,
+                    attributes: Vec::new(),
+                    deprecation: None,
+                });
+            }
+            Some(_) => {
+                for m in self.r.opt_map(obj, "responses", &what) {
+                    if let Some(r) = self.response(id, responses.len(), m, &what, cast) {
+                        responses.push(r);
+                    }
+                }
+            }
+        }
+        let op = Operation {
+            resource,
+            method: method.unwrap_or(Method::Get),
+            path: own_path,
+            description: self.r.opt_str(obj, "description", &what),
+            body,
+            parameters,
+            responses,
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+        };
+        self.ir.operations.push(op);
+        self.ir.resources[resource.index()].operations.push(id);
+    }
+
+    fn parameter(
+        &mut self,
+        node: &'a Node,
+        op_what: &str,
+        default_location: ParameterLocation,
+        path_names: &[String],
+        cast: &BTreeMap<String, String>,
+    ) -> Option<(Parameter, Loc, Loc)> {
+        let obj = self.r.object(node, &format!("a parameter of {op_what}"), PARAMETER_KEYS)?;
+        let (name, span) = self.r.req_str(obj, "name", &format!("a parameter of {op_what}"))?;
+        check_name(&mut self.r, name, span, "parameter");
+        let what = format!("parameter `{name}` of {op_what}");
+        let (ty, ty_span) = self.type_of(obj, &what).unwrap_or_default();
+        let in_path = path_names.iter().any(|n| n == name);
+        let location = match self.r.opt_str_span(obj, "location", &what) {
+            Some((l, lspan)) => match ParameterLocation::parse(&l) {
+                Some(loc) => loc,
+                None => {
+                    self.r.error(Code::E0050, lspan, format!("location `{l}` of {what} is not recognized"), "unknown location")
+                        .help = Some("use one of: path, query, form, header".into());
+                    default_location
+                }
+            },
+            None if in_path => ParameterLocation::Path,
+            None => default_location,
+        };
+        let tloc = if ty_span == Span::default() { self.r.loc(span) } else { self.r.loc(ty_span) };
+        Some((
+            Parameter {
+                name: name.to_string(),
+                ty: Type::Unresolved(apply_cast(&ty, cast)),
+                location,
+                description: self.r.opt_str(obj, "description", &what),
+                required: self.r.opt_bool(obj, "required", &what).unwrap_or(true),
+                default: obj.get("default").and_then(default_text),
+                minimum: self.r.opt_long(obj, "minimum", &what).map(|(n, _)| n),
+                maximum: self.r.opt_long(obj, "maximum", &what).map(|(n, _)| n),
+                example: self.example(obj, &what),
+                attributes: self.r.attributes(obj, &what),
+                deprecation: self.r.deprecation(obj, &what),
+                inferred: false,
+            },
+            self.r.loc(span),
+            tloc,
+        ))
+    }
+
+    fn response(&mut self, op: OperationId, index: usize, m: &'a Member, op_what: &str, cast: &BTreeMap<String, String>) -> Option<Response> {
+        let code = parse_response_code(&mut self.r, &m.key, m.key_span)?;
+        let what = format!("response `{}` of {op_what}", m.key);
+        let obj = self.r.object(&m.value, &what, RESPONSE_KEYS)?;
+        let (ty, ty_span) = self.type_of(obj, &what)?;
+        self.map.insert(Site::Response(op, index), self.r.loc(m.key_span));
+        self.map.insert(Site::ResponseType(op, index), self.r.loc(ty_span));
+        let mut headers = Vec::new();
+        for item in self.r.opt_array(obj, "headers", &what) {
+            if let Some((h, loc)) = self.header(item, &format!("a header of {what}")) {
+                self.map.insert(Site::ResponseHeader(op, index, headers.len()), loc);
+                headers.push(h);
+            }
+        }
+        Some(Response {
+            code,
+            ty: Type::Unresolved(apply_cast(&ty, cast)),
+            headers,
+            description: self.r.opt_str(obj, "description", &what),
+            attributes: self.r.attributes(obj, &what),
+            deprecation: self.r.deprecation(obj, &what),
+        })
+    }
+}
+
+/// A response code key: an integer from 100 to 999, or `default`.
+pub(crate) fn parse_response_code(r: &mut Reader<'_>, key: &str, span: Span) -> Option<ResponseCode> {
+    let key = key.trim();
+    if key.eq_ignore_ascii_case("default") {
+        return Some(ResponseCode::Default);
+    }
+    match key.parse::<i64>() {
+        Ok(n) if (100..=999).contains(&n) => Some(ResponseCode::Status(n as u16)),
+        Ok(n) => {
+            let problem = if n < 100 { "must be >= 100" } else { "must be <= 999" };
+            r.error(Code::E0056, span, format!("response code `{n}` {problem}"), "not an HTTP status code");
+            None
+        }
+        Err(_) => {
+            r.error(
+                Code::E0056,
+                span,
+                format!("response code must be an integer or the keyword 'default', not `{key}`"),
+                "not a response code",
+            );
+            None
+        }
+    }
+}
+
+/// `:name` segments of a path, cut at the first `.` as apibuilder does (`/:id.json` → `id`).
+pub(crate) fn path_parameter_names(path: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for seg in path.split('/') {
+        if let Some(rest) = seg.strip_prefix(':') {
+            let name = rest.split('.').next().unwrap_or("").to_string();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// A default value as apibuilder stores it: strings as themselves, anything else as JSON text.
+pub(crate) fn default_text(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        _ => Some(node.to_json_text()),
+    }
+}
+
+/// Renames the singleton type inside a type expression per a template's cast.
+fn apply_cast(ty: &str, cast: &BTreeMap<String, String>) -> String {
+    if cast.is_empty() {
+        return ty.to_string();
+    }
+    let inner_start = ty.rfind('[').map_or(0, |i| i + 1);
+    let inner_end = ty.find(']').unwrap_or(ty.len());
+    if inner_start > inner_end {
+        return ty.to_string();
+    }
+    let inner = &ty[inner_start..inner_end];
+    match cast.get(inner) {
+        Some(to) => format!("{}{to}{}", &ty[..inner_start], &ty[inner_end..]),
+        None => ty.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PendingOwner {
+    Model(ModelId),
+    Union(UnionId),
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_are_cut_at_the_first_dot() {
+        assert_eq!(path_parameter_names("/users/:id.json/:guid/x"), vec!["id", "guid"]);
+        assert!(path_parameter_names("/users").is_empty());
+    }
+
+    #[test]
+    fn casts_rename_the_innermost_type() {
+        let cast = BTreeMap::from([("statement".to_string(), "partner_statement".to_string())]);
+        assert_eq!(apply_cast("[statement]", &cast), "[partner_statement]");
+        assert_eq!(apply_cast("map[statement]", &cast), "map[partner_statement]");
+        assert_eq!(apply_cast("statement", &cast), "partner_statement");
+        assert_eq!(apply_cast("string", &cast), "string");
+    }
+}

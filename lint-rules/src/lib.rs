@@ -1,0 +1,1 @@
+//! Lint rules over the IR, one file per rule; none exists yet.
