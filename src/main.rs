@@ -1,16 +1,13 @@
 //! The `apigen` command line: the only part of apigen that touches files, the terminal and git.
 
-mod config;
-mod files;
-mod render;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
-use render::Format;
+use apigen::render::Format;
+use apigen::{config, files, render};
 
 /// API-first toolchain: compile, lint, diff and generate Rust from apibuilder specs.
 #[derive(Debug, Parser)]
@@ -110,6 +107,8 @@ fn explain(code: &str) -> Result<ExitCode> {
     let Some(code) = compiler::Code::parse(code) else {
         bail!("unknown code `{code}`; codes look like E0024 (run `apigen explain --help`)");
     };
-    println!("{}: {}\n\n{}", code.as_str(), code.summary(), code.explanation().trim_end());
+    // Doc comments keep the space after `///`; drop it so the text starts at the margin.
+    let text: Vec<&str> = code.explanation().lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+    println!("{}: {}\n\n{}", code.as_str(), code.summary(), text.join("\n").trim_end());
     Ok(ExitCode::SUCCESS)
 }

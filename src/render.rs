@@ -71,7 +71,15 @@ pub fn write_text<W: termcolor::WriteColor>(diags: &[Diagnostic], sources: &Sour
         for l in &d.secondary {
             labels.push(cs::Label::secondary(ids[l.loc.file.0 as usize], l.loc.span.range()).with_message(&l.message));
         }
-        let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
+        let mut notes: Vec<String> = Vec::new();
+        // Minified specs put megabytes on one line: show where, not the line.
+        if labels.iter().any(|l| line_len(sources, d, l.range.start) > MAX_SNIPPET_LINE) {
+            let source = sources.get(d.primary.loc.file);
+            let (line, column) = source.line_col(d.primary.loc.span.start);
+            notes.push(format!("at {}:{line}:{column}: {}", source.name, d.primary.message));
+            labels.clear();
+        }
+        notes.extend(d.notes.iter().map(|n| format!("note: {n}")));
         if let Some(help) = &d.help {
             notes.push(format!("help: {help}"));
         }
@@ -83,6 +91,18 @@ pub fn write_text<W: termcolor::WriteColor>(diags: &[Diagnostic], sources: &Sour
         term::emit_to_write_style(&mut writer, &config, &files, &diagnostic).map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+/// Lines longer than this are not printed under a diagnostic.
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn line_len(sources: &Sources, d: &Diagnostic, offset: usize) -> usize {
+    let file = sources.get(d.primary.loc.file);
+    let starts = file.line_starts();
+    let line = starts.partition_point(|&s| s as usize <= offset).saturating_sub(1);
+    let start = starts[line] as usize;
+    let end = starts.get(line + 1).map_or(file.text.len(), |&e| e as usize);
+    end - start
 }
 
 fn write_summary<W: Write>(diags: &[Diagnostic], out: &mut W) -> std::io::Result<()> {

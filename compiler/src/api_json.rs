@@ -529,11 +529,6 @@ impl<'a> Lowering<'a, '_> {
             self.map.insert(Site::UnionDiscriminator(id), self.r.loc(*dspan));
         }
         let mut members = Vec::new();
-        let types = obj.get("types");
-        if types.is_none() {
-            self.r.error(Code::E0035, span, format!("{what} is missing `types`"), "a union needs at least one type")
-                .help = Some("add `\"types\": [{\"type\": \"...\"}]`".into());
-        }
         for item in self.r.opt_array(obj, "types", &what) {
             let Some(t) = self.r.object(item, &format!("a type of {what}"), UNION_TYPE_KEYS) else { continue };
             let Some((ty, ty_span)) = self.type_of(t, &format!("a type of {what}")) else { continue };
@@ -682,7 +677,7 @@ impl<'a> Lowering<'a, '_> {
         self.map.insert(Site::OperationMethod(id), self.r.loc(method_span));
         self.map.insert(Site::OperationPath(id), self.r.loc(obj.get("path").map_or(method_span, |p| p.span)));
 
-        let body = match obj.get("body") {
+        let body = match obj.get("body").filter(|b| !matches!(b.value, Value::Null)) {
             Some(b) => {
                 let bwhat = format!("the body of {what}");
                 match self.r.object(b, &bwhat, BODY_KEYS) {

@@ -158,8 +158,7 @@ codes! {
     E0010 Error "value has the wrong JSON type";
     /// A string that must not be empty is empty (or only white space), e.g. a `type` or `method`.
     E0011 Error "empty string";
-    /// A number is not a whole number or lies outside the 64-bit range (minimum, maximum), or a
-    /// response code is outside 100..=999.
+    /// A `minimum` or `maximum` is not a whole number, or lies outside the 64-bit range.
     E0012 Error "number out of range";
     /// A name uses characters other than a-z, A-Z, 0-9, `-`, `_` and `.`, or does not start with a
     /// letter. These are apibuilder's rules (`Text.validateName`); `_` followed by more characters is
@@ -207,16 +206,20 @@ codes! {
     /// A `default` is not a valid value of its type (e.g. `"abc"` for an `integer`, or a value that
     /// is not one of the enum's values).
     E0026 Error "invalid default value";
-    /// Models, unions and interfaces cannot have default values.
+    /// Models, unions and interfaces cannot have default values: apibuilder has no way to write
+    /// one, and a generated client could not apply it.
     E0027 Error "default not allowed for this type";
-    /// `minimum` is greater than `maximum`.
+    /// `minimum` is greater than `maximum`, so no value (or length, or element count) satisfies
+    /// both bounds.
     E0028 Error "minimum greater than maximum";
-    /// A numeric `default` lies outside `minimum`..`maximum`.
+    /// A numeric `default` lies outside `minimum`..`maximum`, so the default itself would fail
+    /// validation.
     E0029 Error "default outside minimum/maximum";
     /// A field names an annotation that is declared neither in this spec's `annotations` nor in an
     /// imported spec.
     E0030 Error "annotation not defined";
-    /// A model or union lists an interface that does not exist.
+    /// A model or union lists an interface that does not exist. Interfaces of imported specs are
+    /// named by their qualified name (`<namespace>.interfaces.<name>`).
     E0031 Error "interface not found";
     /// A model that implements an interface must declare each of the interface's fields with the
     /// same type and the same `required`.
@@ -224,16 +227,17 @@ codes! {
     /// Interfaces are abstract: they cannot be the type of a field, parameter, body or response.
     /// Use a model, or a union whose members implement the interface.
     E0033 Error "interface used as a type";
-    /// An enum must have at least one value.
+    /// An enum must have at least one value; an empty enum accepts nothing on the wire.
     E0034 Error "enum has no values";
-    /// A union must have at least one member type.
+    /// A union must have at least one member type (`"types": [{"type": "..."}]`).
     E0035 Error "union has no types";
     /// `unit` cannot be a union member. To make a value optional, use `required: false`.
     E0036 Error "unit in a union";
     /// A union member must be a type of this spec: an imported type cannot be declared to extend a
     /// union defined here.
     E0037 Error "imported type in a union";
-    /// Only one member of a union may be marked `default: true`.
+    /// Only one member of a union may be marked `default: true`: the default is the one member
+    /// used when the discriminator field is missing.
     E0038 Error "several default union members";
     /// A default member is used when the discriminator field is missing, so it needs a union with
     /// a `discriminator`.
@@ -260,20 +264,21 @@ codes! {
     /// A resource's key must be a model, enum or union (local or imported): not a list, a map, a
     /// primitive or an unknown type.
     E0047 Error "invalid resource type";
-    /// A resource must have at least one operation.
+    /// A resource must have at least one operation; a resource without one exposes nothing.
     E0048 Error "resource has no operations";
     /// The HTTP method is not one of GET, POST, PUT, PATCH, DELETE, HEAD, CONNECT, OPTIONS, TRACE.
     E0049 Error "invalid HTTP method";
     /// A parameter's `location` must be one of `path`, `query`, `form` or `header`.
     E0050 Error "invalid parameter location";
-    /// GET operations cannot have a body.
+    /// GET operations cannot have a body: HTTP gives it no meaning and many proxies drop it.
+    /// Send the data as query parameters, or use POST.
     E0051 Error "body not allowed";
     /// Query and header parameters must be a primitive that fits in a URL (not `unit`, `object` or
     /// `json`), an enum, or a list of those. Maps, models, unions and interfaces are not allowed.
     E0052 Error "invalid parameter type";
     /// A parameter declared with `location: path` does not appear as `:name` in the path.
     E0053 Error "path parameter missing from path";
-    /// Path parameters are always required.
+    /// Path parameters are always required: a URL cannot have an empty segment in their place.
     E0054 Error "optional path parameter";
     /// A path parameter must be a primitive that fits in a URL or an enum.
     E0055 Error "invalid path parameter type";

@@ -189,12 +189,15 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
 
 /// Declares the types an import summary names, once per namespace.
 fn summary_service(c: &mut Compiler<'_>, cache: &mut BTreeMap<String, ServiceId>, uri: &str, summary: ImportSummary) -> ServiceId {
-    if let Some(id) = cache.get(&summary.namespace) {
-        return *id;
+    if let Some(&id) = cache.get(&summary.namespace) {
+        // A service.json may import several versions of one service; their summaries together
+        // declare every name any of them has.
+        merge_summary(c, id, &summary);
+        return id;
     }
     let sid = ServiceId(c.ir.services.len() as u32);
     let key = summary.application.clone().unwrap_or_else(|| summary.namespace.clone());
-    let mut s = Service {
+    let s = Service {
         name: key.clone(),
         key,
         namespace: summary.namespace.clone(),
@@ -211,28 +214,47 @@ fn summary_service(c: &mut Compiler<'_>, cache: &mut BTreeMap<String, ServiceId>
         unions: Vec::new(),
         interfaces: Vec::new(),
         resources: Vec::new(),
-        annotations: summary.annotations.iter().map(|a| Annotation { name: a.clone(), description: None, deprecation: None }).collect(),
+        annotations: Vec::new(),
         attributes: Vec::new(),
     };
-    for name in &summary.enums {
-        s.enums.push(EnumId(c.ir.enums.len() as u32));
-        c.ir.enums.push(Enum { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, values: Vec::new(), attributes: Vec::new(), deprecation: None });
-    }
-    for name in &summary.models {
-        s.models.push(ModelId(c.ir.models.len() as u32));
-        c.ir.models.push(Model { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, fields: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
-    }
-    for name in &summary.unions {
-        s.unions.push(UnionId(c.ir.unions.len() as u32));
-        c.ir.unions.push(Union { service: sid, name: name.clone(), plural: names::pluralize(name), encoding: UnionEncoding::Wrapped, description: None, members: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
-    }
-    for name in &summary.interfaces {
-        s.interfaces.push(InterfaceId(c.ir.interfaces.len() as u32));
-        c.ir.interfaces.push(Interface { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, fields: Vec::new(), attributes: Vec::new(), deprecation: None });
-    }
     c.ir.services.push(s);
+    declare_summary_types(c, sid, &summary);
     cache.insert(summary.namespace, sid);
     sid
+}
+
+fn declare_summary_types(c: &mut Compiler<'_>, sid: ServiceId, summary: &ImportSummary) {
+    let ir = &mut c.ir;
+    let s = &mut ir.services[sid.index()];
+    for name in &summary.enums {
+        s.enums.push(EnumId(ir.enums.len() as u32));
+        ir.enums.push(Enum { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, values: Vec::new(), attributes: Vec::new(), deprecation: None });
+    }
+    for name in &summary.models {
+        s.models.push(ModelId(ir.models.len() as u32));
+        ir.models.push(Model { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, fields: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
+    }
+    for name in &summary.unions {
+        s.unions.push(UnionId(ir.unions.len() as u32));
+        ir.unions.push(Union { service: sid, name: name.clone(), plural: names::pluralize(name), encoding: UnionEncoding::Wrapped, description: None, members: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
+    }
+    for name in &summary.interfaces {
+        s.interfaces.push(InterfaceId(ir.interfaces.len() as u32));
+        ir.interfaces.push(Interface { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, fields: Vec::new(), attributes: Vec::new(), deprecation: None });
+    }
+    s.annotations.extend(summary.annotations.iter().map(|a| Annotation { name: a.clone(), description: None, deprecation: None }));
+}
+
+fn merge_summary(c: &mut Compiler<'_>, sid: ServiceId, summary: &ImportSummary) {
+    let s = &c.ir.services[sid.index()];
+    let has = |names: Vec<&str>, name: &str| names.contains(&name);
+    let enums: Vec<String> = summary.enums.iter().filter(|n| !has(s.enums.iter().map(|i| c.ir.enums[i.index()].name.as_str()).collect(), n)).cloned().collect();
+    let models: Vec<String> = summary.models.iter().filter(|n| !has(s.models.iter().map(|i| c.ir.models[i.index()].name.as_str()).collect(), n)).cloned().collect();
+    let unions: Vec<String> = summary.unions.iter().filter(|n| !has(s.unions.iter().map(|i| c.ir.unions[i.index()].name.as_str()).collect(), n)).cloned().collect();
+    let interfaces: Vec<String> =
+        summary.interfaces.iter().filter(|n| !has(s.interfaces.iter().map(|i| c.ir.interfaces[i.index()].name.as_str()).collect(), n)).cloned().collect();
+    let annotations: Vec<String> = summary.annotations.iter().filter(|n| !s.annotations.iter().any(|a| &a.name == *n)).cloned().collect();
+    declare_summary_types(c, sid, &ImportSummary { enums, models, unions, interfaces, annotations, ..ImportSummary::default() });
 }
 
 /// Reports each import cycle once, on the import that closes it, naming the whole cycle.

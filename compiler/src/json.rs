@@ -84,9 +84,10 @@ impl Node {
         }
     }
 
-    /// The first member named `key`, if this is an object.
+    /// The first member named `key`, if this is an object. A `null` value counts as absent:
+    /// apibuilder's readers treat `"description": null` exactly like a missing key.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.as_object()?.iter().find(|m| m.key == key).map(|m| &m.value)
+        self.as_object()?.iter().find(|m| m.key == key).map(|m| &m.value).filter(|v| v.value != Value::Null)
     }
 
     /// Converts to a serde_json value (for attribute values and defaults kept as JSON).

@@ -146,7 +146,8 @@ impl Compiler<'_> {
                     Diagnostic::new(
                         Code::E0003,
                         file,
-                        Span::new(offset, offset + 1),
+                        // The shown text replaced the bad byte by U+FFFD, three bytes long.
+                        Span::new(offset, offset + 3),
                         format!("file is not valid UTF-8: invalid byte at offset {offset}"),
                         "invalid UTF-8 here",
                     )

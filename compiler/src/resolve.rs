@@ -105,6 +105,7 @@ impl Scope {
 
 pub(crate) fn resolve(c: &mut Compiler<'_>) {
     let scopes: Vec<Scope> = c.ir.service_ids().map(|s| scope_of(&c.ir, s)).collect();
+    let has_unresolved_import: Vec<bool> = c.ir.services.iter().map(|s| s.imports.iter().any(|i| i.service.is_none())).collect();
     let mut diags = Vec::new();
     let Compiler { ir, map, pending, .. } = c;
 
@@ -145,6 +146,11 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
         match scopes[sid.index()].resolve(text) {
             Ok(resolved) => *ty = resolved,
             Err(name) => {
+                // A qualified name into an import that did not resolve has its root cause
+                // reported already (E0021); one error per root cause.
+                if has_unresolved_import[sid.index()] && looks_qualified(&name) {
+                    return;
+                }
                 if let Some(loc) = loc {
                     let mut d = Diagnostic::at(Code::E0024, loc, format!("type `{name}` not found"), "unknown type");
                     if let Some(q) = scopes[sid.index()].imported_short.get(&name) {
@@ -203,7 +209,8 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
             Ok(_) => None,
             Err(_) => Some("type not found".to_string()),
         };
-        if let (Some(problem), Some(loc)) = (problem, loc) {
+        let unresolved_import = resolved.is_err() && has_unresolved_import[sid.index()] && looks_qualified(&text);
+        if let (Some(problem), Some(loc), false) = (problem, loc, unresolved_import) {
             diags.push(
                 Diagnostic::at(Code::E0047, loc, format!("resource `{text}` has an invalid type: {problem}"), "not a model, enum or union")
                     .with_help("a resource is keyed by the name of a model, enum or union (qualified if imported)"),
@@ -296,4 +303,10 @@ fn similar<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> Option<&'
         .filter(|(d, k)| *d <= 2.max(k.len() / 4))
         .min()
         .map(|(_, k)| k)
+}
+
+/// `io.flow.common.v0.models.user`: a name into another spec's namespace.
+fn looks_qualified(name: &str) -> bool {
+    let inner = name.trim_start_matches('[').trim_start_matches("map[").trim_end_matches(']');
+    [".models.", ".enums.", ".unions.", ".interfaces."].iter().any(|k| inner.contains(k))
 }

@@ -65,7 +65,10 @@ pub(crate) fn lower(mut r: Reader<'_>, ir: &mut Ir, map: &mut SourceMap, root: &
     });
     let description = r.opt_str(obj, "description", "the service");
     let mut info = Info::default();
-    if let Some(i) = obj.get("info").and_then(|i| r.object(i, "`info`", &["contact", "license"])) {
+    // Old service.json files (apidoc 0.9) wrote `"info": []`; an empty array says nothing, so it
+    // is read as no info rather than rejected.
+    let info_node = obj.get("info").filter(|i| i.as_array().is_none_or(|a| !a.is_empty()));
+    if let Some(i) = info_node.and_then(|i| r.object(i, "`info`", &["contact", "license"])) {
         if let Some(c) = i.get("contact").and_then(|c| r.object(c, "`info.contact`", &["name", "url", "email"])) {
             info.contact_name = r.opt_str(c, "name", "`info.contact`");
             info.contact_url = r.opt_str(c, "url", "`info.contact`");
@@ -406,7 +409,7 @@ impl Lower<'_, '_> {
         self.map.insert(Site::Operation(id), self.r.loc(obj.span));
         self.map.insert(Site::OperationMethod(id), self.r.loc(mspan));
         self.map.insert(Site::OperationPath(id), self.r.loc(pspan));
-        let body = obj.get("body").and_then(|b| {
+        let body = obj.get("body").filter(|b| !matches!(b.value, Value::Null)).and_then(|b| {
             let bwhat = format!("the body of {what}");
             let b = self.r.object(b, &bwhat, &["type", "description", "deprecation", "attributes"])?;
             let (ty, span) = self.r.req_str(b, "type", &bwhat)?;

@@ -180,7 +180,8 @@ impl V<'_> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, v) in e.values.iter().enumerate() {
             if let Some(&first) = seen.get(v.value.as_str()) {
-                if e.values[first].name != v.name && v.value != v.name {
+                // Equal names are already reported as duplicate names.
+                if e.values[first].name != v.name {
                     self.emit(Site::EnumValue(id, i), Code::E0025, format!("{wire} `{}` appears more than once", v.value), "duplicate wire value");
                 }
             } else {
@@ -522,9 +523,10 @@ impl V<'_> {
     }
 
     fn header(&mut self, h: &Header, node: Site) {
-        let valid = match h.ty.innermost() {
-            Type::Primitive(Primitive::String) | Type::Enum(_) | Type::Unresolved(_) => !matches!(h.ty, Type::Map(_)) && !matches!(&h.ty, Type::List(inner) if matches!(**inner, Type::List(_))),
-            _ => false,
+        let scalar = |t: &Type| matches!(t, Type::Primitive(Primitive::String) | Type::Enum(_) | Type::Unresolved(_));
+        let valid = match &h.ty {
+            Type::List(inner) => scalar(inner),
+            t => scalar(t),
         };
         if !valid {
             let name = self.ir.type_name(&h.ty, ServiceId(u32::MAX));

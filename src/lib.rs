@@ -1,0 +1,6 @@
+//! The `apigen` binary's library half: configuration, file reading and rendering, kept out of
+//! `main.rs` so that integration tests and benchmarks use exactly the code the binary runs.
+
+pub mod config;
+pub mod files;
+pub mod render;

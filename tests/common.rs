@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests: compile fixtures and render diagnostics exactly as the
+//! binary does, without colors.
+
+#![allow(dead_code)] // Each test binary uses a different subset of these helpers.
+
+use std::path::{Path, PathBuf};
+
+use apigen::render;
+use codespan_reporting::term::termcolor::NoColor;
+use compiler::{Compilation, Config, Input, NoLoader};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared corpus, beside the checkout (as CI lays it out).
+pub fn corpus(kind: &str) -> PathBuf {
+    let dir = root().join("../shared/corpus").join(kind);
+    assert!(dir.is_dir(), "the corpus is missing: expected {} (shared/ beside the checkout)", dir.display());
+    dir
+}
+
+/// Reads a file, or every `*.json` of a folder, as inputs named relative to `base`.
+pub fn inputs(path: &Path, base: &Path) -> Vec<Input> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "json") {
+                files.push(p);
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    files
+        .into_iter()
+        .map(|p| Input {
+            name: p.strip_prefix(base).unwrap_or(&p).to_string_lossy().replace('\\', "/"),
+            bytes: std::fs::read(&p).unwrap(),
+        })
+        .collect()
+}
+
+pub fn compile(path: &Path, base: &Path, config: &Config) -> Compilation {
+    compiler::compile(inputs(path, base), config, &mut NoLoader)
+}
+
+/// The text report followed by the JSON lines, as `apigen validate` prints them.
+pub fn report(c: &Compilation) -> String {
+    let mut text = NoColor::new(Vec::new());
+    render::write_text(&c.diagnostics, &c.sources, &mut text).unwrap();
+    let mut out = String::from_utf8(text.into_inner()).unwrap();
+    out.push_str("---- json ----\n");
+    for d in &c.diagnostics {
+        out.push_str(&render::to_json(d, &c.sources).to_string());
+        out.push('\n');
+    }
+    out.push_str("---- github ----\n");
+    for d in &c.diagnostics {
+        out.push_str(&render::to_github(d, &c.sources));
+        out.push('\n');
+    }
+    out
+}
