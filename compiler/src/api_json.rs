@@ -90,8 +90,9 @@ pub(crate) fn lower<'a>(
             String::new()
         }
     };
-    let key = names::url_key(&name);
+    let mut key = names::url_key(&name);
     if let Some((given, span)) = l.r.opt_str_span(root_obj, "key", "the spec") {
+        key = given.clone();
         let valid = names::url_key(&given);
         if given != valid || given.len() < 3 {
             l.r.error(Code::E0018, span, format!("invalid url key `{given}`"), "not a valid url key").help =
@@ -258,15 +259,16 @@ impl<'a> Lowering<'a, '_> {
             return None;
         };
         let name = name.to_string();
-        let with = |keys: &[&str]| -> Vec<&'static str> {
-            let mut v: Vec<&'static str> = Vec::new();
-            for k in ["enum", "model", "union", "interface"].iter().chain(TOP_KEYS.iter()).chain(MODEL_KEYS.iter()) {
-                if keys.contains(k) || *k == marker.key {
-                    v.push(k);
-                }
-            }
-            v.sort_unstable();
-            v.dedup();
+        // The body of an inline type is that kind's body, plus the marker key itself.
+        let with = |keys: &[&'static str]| -> Vec<&'static str> {
+            let marker_key: &'static str = match marker.key.as_str() {
+                "enum" => "enum",
+                "model" => "model",
+                "union" => "union",
+                _ => "interface",
+            };
+            let mut v = keys.to_vec();
+            v.push(marker_key);
             v
         };
         match marker.key.as_str() {
@@ -418,7 +420,9 @@ impl<'a> Lowering<'a, '_> {
         check_name(&mut self.r, name, span, "interface");
         let what = format!("interface `{name}`");
         let Some(obj) = self.r.object(node, &what, keys) else { return };
+        // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = InterfaceId(self.ir.interfaces.len() as u32);
+        self.ir.interfaces.push(Interface { service: self.service, name: name.to_string(), plural: String::new(), description: None, fields: Vec::new(), attributes: Vec::new(), deprecation: None });
         let fields = self.fields(obj, &what, Vec::new());
         let mut out = Vec::new();
         for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
@@ -436,7 +440,7 @@ impl<'a> Lowering<'a, '_> {
             deprecation: self.r.deprecation(obj, &what),
         };
         self.map.insert(Site::Interface(id), self.r.loc(span));
-        self.ir.interfaces.push(item);
+        self.ir.interfaces[id.index()] = item;
         self.ir.services[self.service.index()].interfaces.push(id);
     }
 
@@ -470,7 +474,9 @@ impl<'a> Lowering<'a, '_> {
         check_name(&mut self.r, name, span, "model");
         let what = format!("model `{name}`");
         let Some(obj) = self.r.object(node, &what, keys) else { return };
+        // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = ModelId(self.ir.models.len() as u32);
+        self.ir.models.push(Model { service: self.service, name: name.to_string(), plural: String::new(), description: None, fields: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
         let templates = self.template_refs(obj, &what, name, false);
         let mut template_fields: Vec<&'a Node> = Vec::new();
         let mut casts = BTreeMap::new();
@@ -508,7 +514,7 @@ impl<'a> Lowering<'a, '_> {
             deprecation: self.r.deprecation(obj, &what),
         };
         self.map.insert(Site::Model(id), self.r.loc(span));
-        self.ir.models.push(model);
+        self.ir.models[id.index()] = model;
         self.ir.services[self.service.index()].models.push(id);
         self.pending_interfaces(PendingOwner::Model(id), interface_names);
     }
@@ -523,7 +529,9 @@ impl<'a> Lowering<'a, '_> {
         check_name(&mut self.r, name, span, "union");
         let what = format!("union `{name}`");
         let Some(obj) = self.r.object(node, &what, keys) else { return };
+        // Reserve the id first: members with inline fields declare models of their own meanwhile.
         let id = UnionId(self.ir.unions.len() as u32);
+        self.ir.unions.push(Union { service: self.service, name: name.to_string(), plural: String::new(), encoding: UnionEncoding::Wrapped, description: None, members: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
         let discriminator = self.r.opt_str_span(obj, "discriminator", &what);
         if let Some((_, dspan)) = &discriminator {
             self.map.insert(Site::UnionDiscriminator(id), self.r.loc(*dspan));
@@ -589,7 +597,7 @@ impl<'a> Lowering<'a, '_> {
             deprecation: self.r.deprecation(obj, &what),
         };
         self.map.insert(Site::Union(id), self.r.loc(span));
-        self.ir.unions.push(u);
+        self.ir.unions[id.index()] = u;
         self.ir.services[self.service.index()].unions.push(id);
         self.pending_interfaces(PendingOwner::Union(id), interface_names);
     }
@@ -697,7 +705,7 @@ impl<'a> Lowering<'a, '_> {
             None => None,
         };
         // apibuilder's `defaultParameterLocation`.
-        let default_location = if obj.get("body").is_some() {
+        let default_location = if body.is_some() {
             ParameterLocation::Query
         } else if matches!(method, Some(Method::Get) | Some(Method::Delete)) {
             ParameterLocation::Query
@@ -714,9 +722,11 @@ impl<'a> Lowering<'a, '_> {
         // Path parameters first, in path order (declared or to be inferred), then the rest.
         let mut parameters = Vec::new();
         for name in &path_names {
-            match declared.iter().position(|(p, _, _)| &p.name == name && p.location == ParameterLocation::Path) {
+            // A declared parameter named in the path is a path parameter, whatever its location says.
+            match declared.iter().position(|(p, _, _)| &p.name == name) {
                 Some(i) => {
-                    let (p, loc, tloc) = declared.remove(i);
+                    let (mut p, loc, tloc) = declared.remove(i);
+                    p.location = ParameterLocation::Path;
                     self.map.insert(Site::Parameter(id, parameters.len()), loc);
                     self.map.insert(Site::ParameterType(id, parameters.len()), tloc);
                     parameters.push(p);
@@ -727,6 +737,7 @@ impl<'a> Lowering<'a, '_> {
                     }
                     let loc = self.map.get(Site::OperationPath(id)).expect("inserted above");
                     self.map.insert(Site::Parameter(id, parameters.len()), loc);
+                    self.map.insert(Site::ParameterType(id, parameters.len()), loc);
                     parameters.push(Parameter {
                         name: name.clone(),
                         ty: Type::Unresolved(String::new()),
@@ -751,7 +762,8 @@ impl<'a> Lowering<'a, '_> {
         }
 
         let mut responses = Vec::new();
-        match obj.get("responses") {
+        let declared_responses = obj.get("responses").and_then(Node::as_object).is_some_and(|m| !m.is_empty());
+        match obj.get("responses").filter(|_| declared_responses || obj.get("responses").and_then(Node::as_object).is_none()) {
             None => {
                 self.map.insert(Site::Response(id, 0), self.r.loc(method_span));
                 self.map.insert(Site::ResponseType(id, 0), self.r.loc(method_span));
@@ -796,8 +808,8 @@ impl<'a> Lowering<'a, '_> {
         cast: &BTreeMap<String, String>,
     ) -> Option<(Parameter, Loc, Loc)> {
         let obj = self.r.object(node, &format!("a parameter of {op_what}"), PARAMETER_KEYS)?;
+        // apibuilder does not restrict parameter names (`page[size]` is a real query parameter).
         let (name, span) = self.r.req_str(obj, "name", &format!("a parameter of {op_what}"))?;
-        check_name(&mut self.r, name, span, "parameter");
         let what = format!("parameter `{name}` of {op_what}");
         let (ty, ty_span) = self.type_of(obj, &what).unwrap_or_default();
         let in_path = path_names.iter().any(|n| n == name);

@@ -202,7 +202,9 @@ impl Compiler<'_> {
 
 /// service.json lists named elements in arrays and records who compiled it; api.json uses maps.
 fn is_service_json(root: &json::Node) -> bool {
-    let arrays = ["models", "enums", "unions", "resources"].iter().any(|k| root.get(k).and_then(json::Node::as_array).is_some());
+    let arrays = ["models", "enums", "unions", "resources"]
+        .iter()
+        .any(|k| root.get(k).and_then(json::Node::as_array).is_some_and(|a| !a.is_empty()));
     let compiled_keys = root.get("application").is_some() && root.get("organization").is_some();
     arrays || compiled_keys
 }
@@ -253,8 +255,12 @@ fn shift(mut node: json::Node, offset: u32) -> json::Node {
 fn report_duplicate_keys(node: &json::Node, file: FileId, diags: &mut Vec<Diagnostic>) {
     match &node.value {
         json::Value::Object(members) => {
+            // A map from key to first index: objects such as `models` can hold thousands of keys.
+            let mut first_index: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(members.len());
             for (i, m) in members.iter().enumerate() {
-                if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
+                let first = *first_index.entry(m.key.as_str()).or_insert(i);
+                if first != i {
+                    let first = &members[first];
                     diags.push(
                         Diagnostic::new(Code::E0007, file, m.key_span, format!("duplicate key `{}`", m.key), "duplicate key")
                             .with_secondary(source::Loc { file, span: first.key_span }, "first defined here")

@@ -84,7 +84,9 @@ impl Reader<'_> {
         let value = obj.get(key)?;
         match &value.value {
             Value::Null => None,
-            Value::String(s) => Some((s.clone(), value.span)),
+            // apibuilder trims strings and treats a blank one as absent.
+            Value::String(s) if s.trim().is_empty() => None,
+            Value::String(s) => Some((s.trim().to_string(), value.span)),
             _ => {
                 self.error(
                     Code::E0010,
@@ -103,8 +105,9 @@ impl Reader<'_> {
         match &value.value {
             Value::Null => None,
             Value::Bool(b) => Some(*b),
-            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
-            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
+            // Exactly the strings apibuilder accepts.
+            Value::String(s) if s == "true" => Some(true),
+            Value::String(s) if s == "false" => Some(false),
             _ => {
                 self.error(
                     Code::E0010,
@@ -123,7 +126,12 @@ impl Reader<'_> {
         let text = match &value.value {
             Value::Null => return None,
             Value::Number(n) => n.as_str(),
-            Value::String(s) => s.trim(),
+            // A numeric string must be a plain integer, as apibuilder's `toLong` requires.
+            Value::String(s) if s.parse::<i64>().is_err() && !s.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()) => {
+                self.error(Code::E0010, value.span, format!("`{key}` of {what} must be a number"), "not a number");
+                return None;
+            }
+            Value::String(s) => s.as_str(),
             _ => {
                 self.error(
                     Code::E0010,

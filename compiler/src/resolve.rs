@@ -86,15 +86,23 @@ fn scope_of(ir: &Ir, sid: ServiceId) -> Scope {
 impl Scope {
     /// Resolves a type expression: `T`, `[T]`, `map[T]`, `map` (= `map[string]`), nested.
     fn resolve(&self, text: &str) -> Result<Type, String> {
+        self.resolve_at(text, 0)
+    }
+
+    fn resolve_at(&self, text: &str, depth: usize) -> Result<Type, String> {
         let t = text.trim();
+        // No real type nests collections more than a few levels; a limit keeps the stack safe.
+        if depth > 32 {
+            return Err(t.to_string());
+        }
         if let Some(inner) = t.strip_prefix("map[").and_then(|r| r.strip_suffix(']')) {
-            return Ok(Type::Map(Box::new(self.resolve(inner)?)));
+            return Ok(Type::Map(Box::new(self.resolve_at(inner, depth + 1)?)));
         }
         if t == "map" {
             return Ok(Type::Map(Box::new(Type::Primitive(Primitive::String))));
         }
         if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            return Ok(Type::List(Box::new(self.resolve(inner)?)));
+            return Ok(Type::List(Box::new(self.resolve_at(inner, depth + 1)?)));
         }
         if let Some(p) = Primitive::parse(t) {
             return Ok(Type::Primitive(p));
@@ -206,6 +214,7 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
         let problem = match &resolved {
             Ok(Type::List(_)) | Ok(Type::Map(_)) => Some("must be a singleton (not a list nor map)".to_string()),
             Ok(Type::Primitive(_)) => Some("primitives cannot be mapped to resources".to_string()),
+            Ok(Type::Interface(_)) => Some("interfaces are abstract; use a model or a union".to_string()),
             Ok(_) => None,
             Err(_) => Some("type not found".to_string()),
         };

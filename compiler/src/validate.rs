@@ -120,17 +120,17 @@ impl V<'_> {
         let s = ir.service(sid);
         let mut by_name: BTreeMap<String, Vec<(&str, Site, &str)>> = BTreeMap::new();
         for &id in &s.enums {
-            by_name.entry(names::normalize(&ir.enum_(id).name)).or_default().push(("an enum", Site::Enum(id), &ir.enum_(id).name));
+            by_name.entry(ir.enum_(id).name.trim().to_lowercase()).or_default().push(("an enum", Site::Enum(id), &ir.enum_(id).name));
         }
         for &id in &s.models {
-            by_name.entry(names::normalize(&ir.model(id).name)).or_default().push(("a model", Site::Model(id), &ir.model(id).name));
+            by_name.entry(ir.model(id).name.trim().to_lowercase()).or_default().push(("a model", Site::Model(id), &ir.model(id).name));
         }
         for &id in &s.unions {
-            by_name.entry(names::normalize(&ir.union(id).name)).or_default().push(("a union type", Site::Union(id), &ir.union(id).name));
+            by_name.entry(ir.union(id).name.trim().to_lowercase()).or_default().push(("a union type", Site::Union(id), &ir.union(id).name));
         }
         for &id in &s.interfaces {
             by_name
-                .entry(names::normalize(&ir.interface(id).name))
+                .entry(ir.interface(id).name.trim().to_lowercase())
                 .or_default()
                 .push(("an interface", Site::Interface(id), &ir.interface(id).name));
         }
@@ -142,7 +142,7 @@ impl V<'_> {
             let allowed_pair = entries.len() == 2
                 && entries.iter().any(|(_, n, _)| matches!(n, Site::Interface(_)))
                 && entries.iter().any(|(_, n, _)| match n {
-                    Site::Union(u) => ir.union(*u).interfaces.iter().any(|i| names::normalize(&ir.interface(*i).name) == names::normalize(&ir.union(*u).name)),
+                    Site::Union(u) => ir.union(*u).interfaces.iter().any(|i| ir.interface(*i).name.eq_ignore_ascii_case(&ir.union(*u).name)),
                     _ => false,
                 });
             if allowed_pair {
@@ -176,18 +176,12 @@ impl V<'_> {
         }
         let what = format!("value of enum `{}`", e.name);
         self.duplicates(e.values.iter().enumerate().map(|(i, v)| (v.name.clone(), Site::EnumValue(id, i))), &what);
+        // Wire values are compared like names; a pair already reported as equal names is skipped.
         let wire = format!("wire value of enum `{}`", e.name);
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (i, v) in e.values.iter().enumerate() {
-            if let Some(&first) = seen.get(v.value.as_str()) {
-                // Equal names are already reported as duplicate names.
-                if e.values[first].name != v.name {
-                    self.emit(Site::EnumValue(id, i), Code::E0025, format!("{wire} `{}` appears more than once", v.value), "duplicate wire value");
-                }
-            } else {
-                seen.insert(&v.value, i);
-            }
-        }
+        let explicit = e.values.iter().enumerate().filter(|(_, v)| {
+            e.values.iter().filter(|o| names::normalize(&o.name) == names::normalize(&v.name)).count() == 1
+        });
+        self.duplicates(explicit.map(|(i, v)| (v.value.clone(), Site::EnumValue(id, i))), &wire);
     }
 
     fn fields(
@@ -375,7 +369,7 @@ impl V<'_> {
         // Flatten nested unions: every leaf model, with the path through nested unions.
         let mut leaves: Vec<(String, ModelId, usize)> = Vec::new();
         let mut values: Vec<(String, usize)> = Vec::new();
-        self.flatten(id, id, "", None, &mut leaves, &mut values, disc);
+        self.flatten(id, id, "", None, &mut leaves, &mut values, disc, &mut vec![id]);
         let collide: Vec<String> = leaves
             .iter()
             .filter(|(_, m, _)| ir.model(*m).fields.iter().any(|f| f.name == disc))
@@ -414,6 +408,7 @@ impl V<'_> {
         leaves: &mut Vec<(String, ModelId, usize)>,
         values: &mut Vec<(String, usize)>,
         disc: &str,
+        on_path: &mut Vec<UnionId>,
     ) {
         let ir = self.ir;
         for (i, m) in ir.union(current).members.iter().enumerate() {
@@ -430,7 +425,13 @@ impl V<'_> {
                         );
                         self.emit(Site::UnionMember(top, member), Code::E0042, msg, "different discriminator");
                     }
-                    self.flatten(top, *inner, &path, Some(member), leaves, values, disc);
+                    // A cycle below this union is reported on the unions in it; don't loop here.
+                    if on_path.contains(inner) {
+                        continue;
+                    }
+                    on_path.push(*inner);
+                    self.flatten(top, *inner, &path, Some(member), leaves, values, disc, on_path);
+                    on_path.pop();
                 }
                 Type::Model(model) => {
                     leaves.push((path, *model, member));
@@ -650,9 +651,8 @@ impl V<'_> {
                 self.header(header, Site::ResponseHeader(oid, i, h));
             }
         }
-        // A 204 alongside a typed 2xx is the usual "created or nothing" pattern; apibuilder only
-        // compares the 2xx responses that carry a body.
-        let typed: Vec<&(u16, &Type, usize)> = success.iter().filter(|(_, t, _)| !t.is_unit()).collect();
+        // apibuilder compares every 2xx type, `unit` included: one success type per operation.
+        let typed: Vec<&(u16, &Type, usize)> = success.iter().collect();
         if let Some(first) = typed.first() {
             if typed.iter().any(|(_, t, _)| *t != first.1) {
                 let names: Vec<String> = typed.iter().map(|(_, t, _)| ir.type_name(t, from)).collect();
@@ -821,6 +821,7 @@ fn is_date_time(v: &str) -> bool {
     let frac_ok = frac.chars().all(|c| c.is_ascii_digit()) && (frac.is_empty() || parts.len() == 3);
     let zone_ok = match zone {
         "" | "Z" | "z" => true,
+        z if !z.is_ascii() => false,
         z => {
             let z = &z[1..];
             let (h, m) = z.split_once(':').unwrap_or((&z[..z.len().min(2)], z.get(2..).unwrap_or("")));

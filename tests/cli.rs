@@ -1,0 +1,196 @@
+//! The `apigen` binary end to end: exit codes, output formats, and bad input of every kind
+//! answered with a clear message, never a panic (exit 101) or a hang.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn apigen(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_apigen")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("apigen was killed by a signal")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A fresh folder under the target dir (no temp-dir crate needed), emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn example_repository_validates_clean_from_its_config() {
+    let o = apigen(&common::root(), &["validate"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "");
+    // From a subfolder too: apigen.toml is found by walking up.
+    let o = apigen(&common::root().join("schemas"), &["validate"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
+
+/// Each bad input: (file name, bytes, expected exit code, a code the output must contain).
+#[test]
+fn bad_inputs_get_a_diagnostic_naming_the_file() {
+    let deep = format!("{{\"name\": \"x\", \"attributes\": [{{\"name\": \"a\", \"value\": {{\"v\": {}{}}}}}]}}", "[".repeat(10_000), "]".repeat(10_000));
+    let cases: Vec<(&str, Vec<u8>, i32, &str)> = vec![
+        ("empty.json", Vec::new(), 1, "E0002"),
+        ("blank.json", b"  \n\t ".to_vec(), 1, "E0002"),
+        ("latin1.json", b"{\"name\": \"caf\xe9\"}".to_vec(), 1, "E0003"),
+        ("utf16.json", [&[0xFF, 0xFE][..], &"{}".encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>()].concat(), 1, "E0003"),
+        ("bom.json", b"\xEF\xBB\xBF{\"name\": \"bom\"}".to_vec(), 0, "W0001"),
+        ("truncated.json", b"{\"name\": \"user\", \"models\": {\"user\": {\"fields\": [".to_vec(), 1, "E0001"),
+        ("array.json", b"[{\"name\": \"user\"}]".to_vec(), 1, "E0006"),
+        ("deep.json", deep.into_bytes(), 1, "E0004"),
+        ("range.json", br#"{"name": "n", "models": {"m": {"fields": [{"name": "a", "type": "long", "minimum": 1e400}]}}}"#.to_vec(), 1, "E0012"),
+        ("huge_int.json", br#"{"name": "n", "models": {"m": {"fields": [{"name": "a", "type": "long", "maximum": 123456789012345678901234567890}]}}}"#.to_vec(), 1, "E0012"),
+        ("nul.json", b"{\"name\": \"a\0b\"}".to_vec(), 1, "E0001"),
+    ];
+    let dir = scratch("bad");
+    for (name, bytes, expected, code_str) in cases {
+        std::fs::write(dir.join(name), &bytes).unwrap();
+        for format in ["text", "json", "github"] {
+            let o = apigen(&dir, &["validate", "--format", format, name]);
+            assert_eq!(code(&o), expected, "{name} ({format}): {}{}", stdout(&o), stderr(&o));
+            let out = stdout(&o);
+            assert!(out.contains(code_str), "{name} ({format}) should report {code_str}: {out}");
+            assert!(out.contains(name), "{name} ({format}) should name the file: {out}");
+        }
+    }
+}
+
+#[test]
+fn a_50_mb_spec_is_answered_quickly() {
+    let dir = scratch("large");
+    // 50 MB of real content: 100,000 models with a long description each.
+    let mut text = String::from("{\"name\": \"large\", \"models\": {");
+    let description = "d".repeat(480);
+    for i in 0..100_000 {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!("\"m{i}\": {{\"description\": \"{description}\", \"fields\": [{{\"name\": \"id\", \"type\": \"string\"}}]}}"));
+    }
+    text.push_str("}}");
+    assert!(text.len() > 50_000_000);
+    std::fs::write(dir.join("large.json"), &text).unwrap();
+    let o = apigen(&dir, &["validate", "large.json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // The same size of garbage after a valid prefix.
+    std::fs::write(dir.join("garbage.json"), format!("{{\"name\": \"x\", \"description\": \"{}", "x".repeat(50_000_000))).unwrap();
+    let o = apigen(&dir, &["validate", "garbage.json"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("E0001") && stdout(&o).contains("unterminated string"), "{}", stdout(&o));
+}
+
+#[test]
+fn io_and_usage_errors_exit_2_with_a_message() {
+    let dir = scratch("io");
+    let o = apigen(&dir, &["validate", "missing.json"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot read `missing.json`"), "{}", stderr(&o));
+
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    let o = apigen(&dir, &["validate", "empty"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no spec files (*.json) in folder `empty`"), "{}", stderr(&o));
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.join("nowhere.json"), dir.join("dangling.json")).unwrap();
+        let o = apigen(&dir, &["validate", "dangling.json"]);
+        assert_eq!(code(&o), 2);
+        assert!(stderr(&o).contains("dangling.json"), "{}", stderr(&o));
+    }
+
+    // No PATH and no apigen.toml anywhere above a folder outside the repository.
+    let o = Command::new(env!("CARGO_BIN_EXE_apigen")).arg("validate").current_dir("/").output().unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no PATH given and no `apigen.toml` found"), "{}", stderr(&o));
+
+    std::fs::write(dir.join("apigen.toml"), "[organization]\nnamespce = \"x\"\n").unwrap();
+    let o = apigen(&dir, &["validate"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("invalid `") && stderr(&o).contains("namespce"), "{}", stderr(&o));
+
+    let o = apigen(&dir, &["validate", "--format", "xml"]);
+    assert_eq!(code(&o), 2);
+    let o = apigen(&dir, &["frobnicate"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn json_output_is_one_object_per_line_with_one_based_positions() {
+    let dir = scratch("json");
+    std::fs::write(dir.join("a.json"), "{\n  \"name\": \"a\",\n  \"models\": {\"m\": {\"fields\": [{\"name\": \"x\", \"type\": \"nope\"}]}}\n}\n").unwrap();
+    let o = apigen(&dir, &["validate", "--format", "json", "a.json"]);
+    assert_eq!(code(&o), 1);
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1);
+    let d = &lines[0];
+    assert_eq!(d["code"], "E0024");
+    assert_eq!(d["file"], "a.json");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(3), Some(53)));
+    for key in ["message", "severity", "end_line", "end_column", "help"] {
+        assert!(d.get(key).is_some(), "missing `{key}`");
+    }
+    let o = apigen(&dir, &["validate", "--format", "github", "a.json"]);
+    assert!(stdout(&o).starts_with("::error file=a.json,line=3,col=53,"), "{}", stdout(&o));
+}
+
+#[test]
+fn text_output_shows_the_line_and_caret_without_color_when_piped() {
+    let dir = scratch("text");
+    std::fs::write(dir.join("a.json"), "{\"name\": \"a\", \"models\": {\"m\": {\"fields\": [{\"name\": \"x\", \"type\": \"strin\"}]}}}").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_apigen")).args(["validate", "a.json"]).current_dir(&dir).env_remove("NO_COLOR").output().unwrap();
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "no escape codes when stdout is not a terminal: {out:?}");
+    assert!(out.contains("error[E0024]: type `strin` not found"), "{out}");
+    assert!(out.contains("^^^^^^^ unknown type"), "{out}");
+    assert!(out.contains("help: did you mean `string`?") || out.contains("1 error"), "{out}");
+}
+
+#[test]
+fn explain_prints_docs_and_rejects_unknown_codes() {
+    let o = apigen(&common::root(), &["explain", "E0024"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("E0024: type not found\n\n"), "{}", stdout(&o));
+    let o = apigen(&common::root(), &["explain", "E9999"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown code `E9999`"));
+}
+
+#[test]
+fn imports_resolve_through_the_config_map_and_relative_paths() {
+    let dir = scratch("imports");
+    std::fs::create_dir_all(dir.join("specs/shared")).unwrap();
+    std::fs::write(
+        dir.join("apigen.toml"),
+        "[organization]\nnamespace = \"com.acme\"\nspecs = \"specs\"\n[imports]\n\"https://specs.example.com/money.json\" = \"specs/shared/money.json\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("specs/shared/money.json"), r#"{"name": "money", "models": {"price": {"fields": [{"name": "amount", "type": "decimal"}]}}}"#).unwrap();
+    std::fs::write(dir.join("specs/shared/common.json"), r#"{"name": "common", "models": {"error": {"fields": [{"name": "message", "type": "string"}]}}}"#).unwrap();
+    std::fs::write(
+        dir.join("specs/order.json"),
+        r#"{"name": "order", "imports": [{"uri": "https://specs.example.com/money.json"}, {"uri": "file://shared/common.json"}],
+           "models": {"order": {"fields": [{"name": "total", "type": "com.acme.money.v0.models.price"}, {"name": "error", "type": "com.acme.common.v0.models.error", "required": false}]}}}"#,
+    )
+    .unwrap();
+    let o = apigen(&dir, &["validate"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // A single file pulls in what it imports.
+    let o = apigen(&dir, &["validate", "specs/order.json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
