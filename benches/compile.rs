@@ -29,17 +29,26 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     paths.sort();
     let all: Vec<Input> = paths.iter().map(|p| read(p)).collect();
     let total: usize = all.iter().map(|i| i.bytes.len()).sum();
     group.throughput(Throughput::Bytes(total as u64));
     group.sample_size(20);
     group.bench_function("whole_corpus_each_file_163_files", |b| {
-        b.iter(|| all.iter().map(|i| compiler::compile(vec![i.clone()], &Config::default(), &mut NoLoader).diagnostics.len()).sum::<usize>())
+        b.iter(|| {
+            all.iter()
+                .map(|i| compiler::compile(vec![i.clone()], &Config::default(), &mut NoLoader).diagnostics.len())
+                .sum::<usize>()
+        })
     });
 
-    let set: Vec<Input> = all.iter().filter(|i| i.name.starts_with("apicollective_apibuilder__spec__")).cloned().collect();
+    let set: Vec<Input> =
+        all.iter().filter(|i| i.name.starts_with("apicollective_apibuilder__spec__")).cloned().collect();
     let config = Config { organization_namespace: Some("io.apibuilder".into()), ..Config::default() };
     group.throughput(Throughput::Bytes(set.iter().map(|i| i.bytes.len() as u64).sum()));
     group.sample_size(100);

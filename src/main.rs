@@ -34,9 +34,7 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Print the documentation of a diagnostic code, e.g. `apigen explain E0024`.
-    Explain {
-        code: String,
-    },
+    Explain { code: String },
 }
 
 fn main() -> ExitCode {
@@ -84,7 +82,11 @@ fn validate(paths: Vec<PathBuf>, format: Format, config_path: Option<PathBuf>) -
         imports: config
             .as_ref()
             .map(|c| {
-                c.file.imports.iter().map(|(uri, file)| (uri.clone(), files::display_name(&relative_to_cwd(c.root.join(file))))).collect()
+                c.file
+                    .imports
+                    .iter()
+                    .map(|(uri, file)| (uri.clone(), files::display_name(&relative_to_cwd(c.root.join(file)))))
+                    .collect()
             })
             .unwrap_or_default(),
     };

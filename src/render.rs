@@ -55,7 +55,11 @@ pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) -> std::io:
     }
 }
 
-pub fn write_text<W: termcolor::WriteColor>(diags: &[Diagnostic], sources: &Sources, out: &mut W) -> std::io::Result<()> {
+pub fn write_text<W: termcolor::WriteColor>(
+    diags: &[Diagnostic],
+    sources: &Sources,
+    out: &mut W,
+) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
     let ids: Vec<usize> = sources.iter().map(|(_, f)| files.add(f.name.clone(), f.text.clone())).collect();
     let config = term::Config::default();

@@ -43,7 +43,11 @@ fn example_repository_validates_clean_from_its_config() {
 /// Each bad input: (file name, bytes, expected exit code, a code the output must contain).
 #[test]
 fn bad_inputs_get_a_diagnostic_naming_the_file() {
-    let deep = format!("{{\"name\": \"x\", \"attributes\": [{{\"name\": \"a\", \"value\": {{\"v\": {}{}}}}}]}}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!(
+        "{{\"name\": \"x\", \"attributes\": [{{\"name\": \"a\", \"value\": {{\"v\": {}{}}}}}]}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let cases: Vec<(&str, Vec<u8>, i32, &str)> = vec![
         ("empty.json", Vec::new(), 1, "E0002"),
         ("blank.json", b"  \n\t ".to_vec(), 1, "E0002"),
@@ -80,7 +84,9 @@ fn a_50_mb_spec_is_answered_quickly() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&format!("\"m{i}\": {{\"description\": \"{description}\", \"fields\": [{{\"name\": \"id\", \"type\": \"string\"}}]}}"));
+        text.push_str(&format!(
+            "\"m{i}\": {{\"description\": \"{description}\", \"fields\": [{{\"name\": \"id\", \"type\": \"string\"}}]}}"
+        ));
     }
     text.push_str("}}");
     assert!(text.len() > 50_000_000);
@@ -88,7 +94,11 @@ fn a_50_mb_spec_is_answered_quickly() {
     let o = apigen(&dir, &["validate", "large.json"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     // The same size of garbage after a valid prefix.
-    std::fs::write(dir.join("garbage.json"), format!("{{\"name\": \"x\", \"description\": \"{}", "x".repeat(50_000_000))).unwrap();
+    std::fs::write(
+        dir.join("garbage.json"),
+        format!("{{\"name\": \"x\", \"description\": \"{}", "x".repeat(50_000_000)),
+    )
+    .unwrap();
     let o = apigen(&dir, &["validate", "garbage.json"]);
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("E0001") && stdout(&o).contains("unterminated string"), "{}", stdout(&o));
@@ -133,7 +143,11 @@ fn io_and_usage_errors_exit_2_with_a_message() {
 #[test]
 fn json_output_is_one_object_per_line_with_one_based_positions() {
     let dir = scratch("json");
-    std::fs::write(dir.join("a.json"), "{\n  \"name\": \"a\",\n  \"models\": {\"m\": {\"fields\": [{\"name\": \"x\", \"type\": \"nope\"}]}}\n}\n").unwrap();
+    std::fs::write(
+        dir.join("a.json"),
+        "{\n  \"name\": \"a\",\n  \"models\": {\"m\": {\"fields\": [{\"name\": \"x\", \"type\": \"nope\"}]}}\n}\n",
+    )
+    .unwrap();
     let o = apigen(&dir, &["validate", "--format", "json", "a.json"]);
     assert_eq!(code(&o), 1);
     let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -152,8 +166,17 @@ fn json_output_is_one_object_per_line_with_one_based_positions() {
 #[test]
 fn text_output_shows_the_line_and_caret_without_color_when_piped() {
     let dir = scratch("text");
-    std::fs::write(dir.join("a.json"), "{\"name\": \"a\", \"models\": {\"m\": {\"fields\": [{\"name\": \"x\", \"type\": \"strin\"}]}}}").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_apigen")).args(["validate", "a.json"]).current_dir(&dir).env_remove("NO_COLOR").output().unwrap();
+    std::fs::write(
+        dir.join("a.json"),
+        "{\"name\": \"a\", \"models\": {\"m\": {\"fields\": [{\"name\": \"x\", \"type\": \"strin\"}]}}}",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_apigen"))
+        .args(["validate", "a.json"])
+        .current_dir(&dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
     let out = stdout(&o);
     assert!(!out.contains('\u{1b}'), "no escape codes when stdout is not a terminal: {out:?}");
     assert!(out.contains("error[E0024]: type `strin` not found"), "{out}");
@@ -180,8 +203,16 @@ fn imports_resolve_through_the_config_map_and_relative_paths() {
         "[organization]\nnamespace = \"com.acme\"\nspecs = \"specs\"\n[imports]\n\"https://specs.example.com/money.json\" = \"specs/shared/money.json\"\n",
     )
     .unwrap();
-    std::fs::write(dir.join("specs/shared/money.json"), r#"{"name": "money", "models": {"price": {"fields": [{"name": "amount", "type": "decimal"}]}}}"#).unwrap();
-    std::fs::write(dir.join("specs/shared/common.json"), r#"{"name": "common", "models": {"error": {"fields": [{"name": "message", "type": "string"}]}}}"#).unwrap();
+    std::fs::write(
+        dir.join("specs/shared/money.json"),
+        r#"{"name": "money", "models": {"price": {"fields": [{"name": "amount", "type": "decimal"}]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("specs/shared/common.json"),
+        r#"{"name": "common", "models": {"error": {"fields": [{"name": "message", "type": "string"}]}}}"#,
+    )
+    .unwrap();
     std::fs::write(
         dir.join("specs/order.json"),
         r#"{"name": "order", "imports": [{"uri": "https://specs.example.com/money.json"}, {"uri": "file://shared/common.json"}],

@@ -55,8 +55,17 @@ fn every_fixture_names_a_code() {
 fn every_code_is_documented_in_rustc_style() {
     for &code in Code::ALL {
         let summary = code.summary();
-        assert!(!summary.is_empty() && !summary.ends_with('.'), "{}: summary is a phrase without a period", code.as_str());
-        assert_eq!(summary, summary.to_lowercase().replace("http", "HTTP").replace("utf-8", "UTF-8").replace("json", "JSON"), "{}: lowercase summary", code.as_str());
+        assert!(
+            !summary.is_empty() && !summary.ends_with('.'),
+            "{}: summary is a phrase without a period",
+            code.as_str()
+        );
+        assert_eq!(
+            summary,
+            summary.to_lowercase().replace("http", "HTTP").replace("utf-8", "UTF-8").replace("json", "JSON"),
+            "{}: lowercase summary",
+            code.as_str()
+        );
         let text = code.explanation();
         assert!(text.trim().len() > 40, "{}: explanation too thin", code.as_str());
         assert!(text.trim_end().ends_with('.'), "{}: explanation is full sentences", code.as_str());
@@ -82,8 +91,14 @@ fn messages_are_rustc_style() {
         let c = common::compile(&path, &fixtures_dir(), &Config::default());
         for d in &c.diagnostics {
             let first_word = d.message.split_whitespace().next().unwrap();
-            let acronym = first_word.len() > 1 && first_word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
-            assert!(acronym || !first_word.starts_with(char::is_uppercase), "{}: `{}` starts with a capital", code.as_str(), d.message);
+            let acronym = first_word.len() > 1
+                && first_word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+            assert!(
+                acronym || !first_word.starts_with(char::is_uppercase),
+                "{}: `{}` starts with a capital",
+                code.as_str(),
+                d.message
+            );
             assert!(!d.message.ends_with('.'), "{}: `{}` ends with a period", code.as_str(), d.message);
         }
     }

@@ -23,7 +23,8 @@ fn expectations() -> BTreeMap<String, (BTreeSet<String>, String)> {
     for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 3, "expectation lines are `file<TAB>codes<TAB>reason`: {line}");
-        let codes: BTreeSet<String> = if cols[1] == "-" { BTreeSet::new() } else { cols[1].split(',').map(String::from).collect() };
+        let codes: BTreeSet<String> =
+            if cols[1] == "-" { BTreeSet::new() } else { cols[1].split(',').map(String::from).collect() };
         assert!(codes.is_empty() || !cols[2].trim().is_empty(), "a rejected file needs a reason: {line}");
         assert!(out.insert(cols[0].to_string(), (codes, cols[2].to_string())).is_none(), "listed twice: {}", cols[0]);
     }
@@ -58,7 +59,11 @@ fn apibuilder_corpus_matches_expectations() {
         let config = Config { organization_namespace: namespace.map(String::from), ..Config::default() };
         let c = compiler::compile(set, &config, &mut compiler::NoLoader);
         for name in members {
-            let codes = c.errors().filter(|d| &c.sources.get(d.primary.loc.file).name == name).map(|d| d.code.as_str().to_string()).collect();
+            let codes = c
+                .errors()
+                .filter(|d| &c.sources.get(d.primary.loc.file).name == name)
+                .map(|d| d.code.as_str().to_string())
+                .collect();
             observed.insert(name.clone(), codes);
         }
         assert!(!c.has_errors(), "the {prefix}* specs must compile as one repository:\n{}", common::report(&c));
@@ -68,7 +73,9 @@ fn apibuilder_corpus_matches_expectations() {
     for (name, codes) in &observed {
         match expected.get(name) {
             None => mismatches.push(format!("{name}: not in corpus-expectations.tsv (observed {codes:?})")),
-            Some((want, _)) if want != codes => mismatches.push(format!("{name}: expected {want:?}, observed {codes:?}")),
+            Some((want, _)) if want != codes => {
+                mismatches.push(format!("{name}: expected {want:?}, observed {codes:?}"))
+            }
             Some(_) => {}
         }
     }
@@ -90,6 +97,12 @@ fn flow_merged_api_compiles_clean() {
     let dir = common::corpus("apibuilder");
     let c = common::compile(&dir.join("flowcommerce_node-sdk__src__clients__service.json"), &dir, &Config::default());
     assert!(!c.has_errors(), "{}", common::report(&c));
-    assert_eq!(c.ir.models.iter().filter(|m| c.ir.service(m.service).format == compiler::ir::SourceFormat::ServiceJson).count(), 1394);
+    assert_eq!(
+        c.ir.models
+            .iter()
+            .filter(|m| c.ir.service(m.service).format == compiler::ir::SourceFormat::ServiceJson)
+            .count(),
+        1394
+    );
     assert!(c.ir.operations.len() > 500);
 }

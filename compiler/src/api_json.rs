@@ -15,18 +15,45 @@ use crate::reader::{Reader, obj_start};
 use crate::source::{Loc, Span};
 
 const TOP_KEYS: &[&str] = &[
-    "name", "info", "namespace", "base_url", "description", "imports", "headers", "enums", "interfaces", "unions",
-    "models", "resources", "annotations", "attributes", "templates", "$schema", "key", "apidoc",
+    "name",
+    "info",
+    "namespace",
+    "base_url",
+    "description",
+    "imports",
+    "headers",
+    "enums",
+    "interfaces",
+    "unions",
+    "models",
+    "resources",
+    "annotations",
+    "attributes",
+    "templates",
+    "$schema",
+    "key",
+    "apidoc",
 ];
-const MODEL_KEYS: &[&str] = &["description", "plural", "fields", "attributes", "interfaces", "templates", "deprecation"];
+const MODEL_KEYS: &[&str] =
+    &["description", "plural", "fields", "attributes", "interfaces", "templates", "deprecation"];
 const FIELD_KEYS: &[&str] = &[
-    "name", "type", "description", "required", "default", "example", "minimum", "maximum", "attributes", "annotations",
+    "name",
+    "type",
+    "description",
+    "required",
+    "default",
+    "example",
+    "minimum",
+    "maximum",
+    "attributes",
+    "annotations",
     "deprecation",
 ];
 const ENUM_KEYS: &[&str] = &["plural", "description", "values", "attributes", "deprecation"];
 const ENUM_VALUE_KEYS: &[&str] = &["name", "value", "description", "attributes", "deprecation"];
 const INTERFACE_KEYS: &[&str] = &["plural", "description", "fields", "attributes", "deprecation"];
-const UNION_KEYS: &[&str] = &["plural", "discriminator", "description", "types", "attributes", "interfaces", "deprecation"];
+const UNION_KEYS: &[&str] =
+    &["plural", "discriminator", "description", "types", "attributes", "interfaces", "deprecation"];
 const UNION_TYPE_KEYS: &[&str] =
     &["type", "description", "default", "discriminator_value", "attributes", "deprecation", "fields"];
 const RESOURCE_KEYS: &[&str] = &["path", "description", "operations", "attributes", "templates", "deprecation"];
@@ -34,7 +61,16 @@ const OPERATION_KEYS: &[&str] =
     &["method", "path", "description", "body", "parameters", "responses", "attributes", "deprecation"];
 const BODY_KEYS: &[&str] = &["type", "description", "attributes", "deprecation"];
 const PARAMETER_KEYS: &[&str] = &[
-    "name", "type", "location", "description", "required", "default", "minimum", "maximum", "example", "attributes",
+    "name",
+    "type",
+    "location",
+    "description",
+    "required",
+    "default",
+    "minimum",
+    "maximum",
+    "example",
+    "attributes",
     "deprecation",
 ];
 const RESPONSE_KEYS: &[&str] = &["type", "headers", "description", "deprecation", "attributes"];
@@ -62,12 +98,7 @@ pub(crate) struct Lowering<'a, 'd> {
 }
 
 /// Lowers one api.json document. The caller has checked that `root` is an object.
-pub(crate) fn lower<'a>(
-    r: Reader<'_>,
-    ir: &'a mut Ir,
-    map: &'a mut SourceMap,
-    root: &'a Node,
-) -> (ServiceId, Pending) {
+pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, root: &'a Node) -> (ServiceId, Pending) {
     let service_id = ServiceId(ir.services.len() as u32);
     let mut l = Lowering {
         r,
@@ -106,8 +137,8 @@ pub(crate) fn lower<'a>(
     l.pending.namespace = l.r.opt_str(root_obj, "namespace", "the spec");
     let base_url = l.r.opt_str_span(root_obj, "base_url", "the spec").map(|(u, span)| {
         if u.ends_with('/') {
-            l.r.error(Code::E0019, span, format!("base_url `{u}` must not end with a '/'"), "trailing slash")
-                .help = Some(format!("write `{}`", u.trim_end_matches('/')));
+            l.r.error(Code::E0019, span, format!("base_url `{u}` must not end with a '/'"), "trailing slash").help =
+                Some(format!("write `{}`", u.trim_end_matches('/')));
         }
         u
     });
@@ -172,14 +203,14 @@ pub(crate) fn lower<'a>(
     l.ir.services[service_id.index()].attributes = l.r.attributes(root_obj, "the spec");
 
     // Templates are pure syntax: remembered here, merged into the models and resources that use them.
-    if let Some(t) = root_obj.get("templates") {
-        if let Some(t) = l.r.object(t, "`templates`", &["models", "resources"]) {
-            for m in l.r.opt_map(t, "models", "`templates`") {
-                l.templates_models.insert(m.key.clone(), &m.value);
-            }
-            for m in l.r.opt_map(t, "resources", "`templates`") {
-                l.templates_resources.insert(m.key.clone(), &m.value);
-            }
+    if let Some(t) = root_obj.get("templates")
+        && let Some(t) = l.r.object(t, "`templates`", &["models", "resources"])
+    {
+        for m in l.r.opt_map(t, "models", "`templates`") {
+            l.templates_models.insert(m.key.clone(), &m.value);
+        }
+        for m in l.r.opt_map(t, "resources", "`templates`") {
+            l.templates_resources.insert(m.key.clone(), &m.value);
         }
     }
 
@@ -213,18 +244,19 @@ impl<'a> Lowering<'a, '_> {
         let mut info = Info::default();
         let Some(node) = root.get("info") else { return info };
         let Some(obj) = self.r.object(node, "`info`", &["contact", "license"]) else { return info };
-        if let Some(c) = obj.get("contact") {
-            if let Some(c) = self.r.object(c, "`info.contact`", &["name", "url", "email"]) {
-                info.contact_name = self.r.opt_str(c, "name", "`info.contact`");
-                info.contact_url = self.r.opt_str(c, "url", "`info.contact`");
-                info.contact_email = self.r.opt_str(c, "email", "`info.contact`");
-            }
+        if let Some(c) = obj.get("contact")
+            && let Some(c) = self.r.object(c, "`info.contact`", &["name", "url", "email"])
+        {
+            info.contact_name = self.r.opt_str(c, "name", "`info.contact`");
+            info.contact_url = self.r.opt_str(c, "url", "`info.contact`");
+            info.contact_email = self.r.opt_str(c, "email", "`info.contact`");
         }
-        if let Some(l) = obj.get("license") {
-            if let Some(l) = self.r.object(l, "`info.license`", &["name", "url"]) {
-                info.license_name = self.r.non_empty_or_missing(l, "name", "the license", Code::E0009).map(|(n, _)| n.into());
-                info.license_url = self.r.opt_str(l, "url", "`info.license`");
-            }
+        if let Some(l) = obj.get("license")
+            && let Some(l) = self.r.object(l, "`info.license`", &["name", "url"])
+        {
+            info.license_name =
+                self.r.non_empty_or_missing(l, "name", "the license", Code::E0009).map(|(n, _)| n.into());
+            info.license_url = self.r.opt_str(l, "url", "`info.license`");
         }
         info
     }
@@ -255,9 +287,7 @@ impl<'a> Lowering<'a, '_> {
             d.help = Some("write for example `\"type\": {\"enum\": \"status\", \"values\": [...]}`".into());
             return None;
         };
-        let Some((name, span)) = self.r.non_empty_str(&marker.value, &marker.key, "an inline type") else {
-            return None;
-        };
+        let (name, span) = self.r.non_empty_str(&marker.value, &marker.key, "an inline type")?;
         let name = name.to_string();
         // The body of an inline type is that kind's body, plus the marker key itself.
         let with = |keys: &[&'static str]| -> Vec<&'static str> {
@@ -316,20 +346,26 @@ impl<'a> Lowering<'a, '_> {
         for key in ["enum", "values"] {
             if let Some(v) = obj.as_object().and_then(|m| m.iter().find(|m| m.key == key)) {
                 let _ = v;
-                let span = obj.as_object().and_then(|m| m.iter().find(|m| m.key == key)).map(|m| m.key_span).unwrap_or(obj.span);
-                self.r.error(
-                    Code::E0014,
-                    span,
-                    "enumerations are first class objects and must be defined in an explicit enum section",
-                    "inline enum values",
-                )
-                .help = Some("declare the enum under `enums` and use its name as the field's type".into());
+                let span = obj
+                    .as_object()
+                    .and_then(|m| m.iter().find(|m| m.key == key))
+                    .map(|m| m.key_span)
+                    .unwrap_or(obj.span);
+                self.r
+                    .error(
+                        Code::E0014,
+                        span,
+                        "enumerations are first class objects and must be defined in an explicit enum section",
+                        "inline enum values",
+                    )
+                    .help = Some("declare the enum under `enums` and use its name as the field's type".into());
             }
         }
-        let (name, name_span) = match self.r.non_empty_or_missing(obj, "name", &format!("a field of {owner}"), Code::E0009) {
-            Some((n, s)) => (n.to_string(), s),
-            None => return None,
-        };
+        let (name, name_span) =
+            match self.r.non_empty_or_missing(obj, "name", &format!("a field of {owner}"), Code::E0009) {
+                Some((n, s)) => (n.to_string(), s),
+                None => return None,
+            };
         check_name(&mut self.r, &name, name_span, "field");
         let what = format!("field `{name}` of {owner}");
         let (ty_text, ty_span) = self.type_of(obj, &what).unwrap_or_default();
@@ -384,7 +420,8 @@ impl<'a> Lowering<'a, '_> {
         let mut values = Vec::new();
         for item in self.r.opt_array(obj, "values", &what) {
             let Some(v) = self.r.object(item, &format!("a value of {what}"), ENUM_VALUE_KEYS) else { continue };
-            let Some((vname, vspan)) = self.r.non_empty_or_missing(v, "name", &format!("a value of {what}"), Code::E0009)
+            let Some((vname, vspan)) =
+                self.r.non_empty_or_missing(v, "name", &format!("a value of {what}"), Code::E0009)
             else {
                 continue;
             };
@@ -422,7 +459,15 @@ impl<'a> Lowering<'a, '_> {
         let Some(obj) = self.r.object(node, &what, keys) else { return };
         // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = InterfaceId(self.ir.interfaces.len() as u32);
-        self.ir.interfaces.push(Interface { service: self.service, name: name.to_string(), plural: String::new(), description: None, fields: Vec::new(), attributes: Vec::new(), deprecation: None });
+        self.ir.interfaces.push(Interface {
+            service: self.service,
+            name: name.to_string(),
+            plural: String::new(),
+            description: None,
+            fields: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        });
         let fields = self.fields(obj, &what, Vec::new());
         let mut out = Vec::new();
         for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
@@ -446,11 +491,21 @@ impl<'a> Lowering<'a, '_> {
 
     /// Template references (`"templates": [{"name": "statement", "cast": {...}}]`) of a model or
     /// resource: the template bodies, and the type renames to apply to them.
-    fn template_refs(&mut self, obj: &Node, what: &str, owner_name: &str, resources: bool) -> Vec<(&'a Node, BTreeMap<String, String>)> {
+    fn template_refs(
+        &mut self,
+        obj: &Node,
+        what: &str,
+        owner_name: &str,
+        resources: bool,
+    ) -> Vec<(&'a Node, BTreeMap<String, String>)> {
         let mut out = Vec::new();
         for item in self.r.opt_array(obj, "templates", what) {
-            let Some(t) = self.r.object(item, &format!("a template reference of {what}"), &["name", "cast"]) else { continue };
-            let Some((tname, tspan)) = self.r.req_str(t, "name", &format!("a template reference of {what}")) else { continue };
+            let Some(t) = self.r.object(item, &format!("a template reference of {what}"), &["name", "cast"]) else {
+                continue;
+            };
+            let Some((tname, tspan)) = self.r.req_str(t, "name", &format!("a template reference of {what}")) else {
+                continue;
+            };
             let found = if resources { self.templates_resources.get(tname) } else { self.templates_models.get(tname) };
             let Some(body) = found.copied() else {
                 let kind = if resources { "resources" } else { "models" };
@@ -476,7 +531,16 @@ impl<'a> Lowering<'a, '_> {
         let Some(obj) = self.r.object(node, &what, keys) else { return };
         // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = ModelId(self.ir.models.len() as u32);
-        self.ir.models.push(Model { service: self.service, name: name.to_string(), plural: String::new(), description: None, fields: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
+        self.ir.models.push(Model {
+            service: self.service,
+            name: name.to_string(),
+            plural: String::new(),
+            description: None,
+            fields: Vec::new(),
+            interfaces: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        });
         let templates = self.template_refs(obj, &what, name, false);
         let mut template_fields: Vec<&'a Node> = Vec::new();
         let mut casts = BTreeMap::new();
@@ -490,10 +554,10 @@ impl<'a> Lowering<'a, '_> {
         let fields = self.fields(obj, &what, template_fields);
         let mut out = Vec::new();
         for (i, (mut f, loc, type_loc)) in fields.into_iter().enumerate() {
-            if i < n_template {
-                if let Type::Unresolved(t) = &f.ty {
-                    f.ty = Type::Unresolved(apply_cast(t, &casts));
-                }
+            if i < n_template
+                && let Type::Unresolved(t) = &f.ty
+            {
+                f.ty = Type::Unresolved(apply_cast(t, &casts));
             }
             self.map.insert(Site::Field(id, i), loc);
             self.map.insert(Site::FieldType(id, i), type_loc);
@@ -504,10 +568,9 @@ impl<'a> Lowering<'a, '_> {
             service: self.service,
             name: name.to_string(),
             plural: self.plural(obj, name, &what),
-            description: self
-                .r
-                .opt_str(obj, "description", &what)
-                .or_else(|| templates.iter().find_map(|(b, _)| b.get("description").and_then(Node::as_str).map(String::from))),
+            description: self.r.opt_str(obj, "description", &what).or_else(|| {
+                templates.iter().find_map(|(b, _)| b.get("description").and_then(Node::as_str).map(String::from))
+            }),
             fields: out,
             interfaces: Vec::new(),
             attributes: self.r.attributes(obj, &what),
@@ -531,7 +594,17 @@ impl<'a> Lowering<'a, '_> {
         let Some(obj) = self.r.object(node, &what, keys) else { return };
         // Reserve the id first: members with inline fields declare models of their own meanwhile.
         let id = UnionId(self.ir.unions.len() as u32);
-        self.ir.unions.push(Union { service: self.service, name: name.to_string(), plural: String::new(), encoding: UnionEncoding::Wrapped, description: None, members: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
+        self.ir.unions.push(Union {
+            service: self.service,
+            name: name.to_string(),
+            plural: String::new(),
+            encoding: UnionEncoding::Wrapped,
+            description: None,
+            members: Vec::new(),
+            interfaces: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        });
         let discriminator = self.r.opt_str_span(obj, "discriminator", &what);
         if let Some((_, dspan)) = &discriminator {
             self.map.insert(Site::UnionDiscriminator(id), self.r.loc(*dspan));
@@ -542,10 +615,8 @@ impl<'a> Lowering<'a, '_> {
             let Some((ty, ty_span)) = self.type_of(t, &format!("a type of {what}")) else { continue };
             let mwhat = format!("type `{ty}` of {what}");
             if let Some(fields) = t.get("fields") {
-                let is_collection_or_primitive = ty.starts_with('[')
-                    || ty.starts_with("map[")
-                    || ty == "map"
-                    || Primitive::parse(&ty).is_some();
+                let is_collection_or_primitive =
+                    ty.starts_with('[') || ty.starts_with("map[") || ty == "map" || Primitive::parse(&ty).is_some();
                 if is_collection_or_primitive {
                     let kind = if ty.starts_with('[') {
                         "list"
@@ -658,7 +729,14 @@ impl<'a> Lowering<'a, '_> {
         }
     }
 
-    fn operation(&mut self, resource: ResourceId, rname: &str, rpath: Option<&str>, node: &'a Node, cast: &BTreeMap<String, String>) {
+    fn operation(
+        &mut self,
+        resource: ResourceId,
+        rname: &str,
+        rpath: Option<&str>,
+        node: &'a Node,
+        cast: &BTreeMap<String, String>,
+    ) {
         let what0 = format!("an operation of resource `{rname}`");
         let Some(obj) = self.r.object(node, &what0, OPERATION_KEYS) else { return };
         let id = OperationId(self.ir.operations.len() as u32);
@@ -705,9 +783,7 @@ impl<'a> Lowering<'a, '_> {
             None => None,
         };
         // apibuilder's `defaultParameterLocation`.
-        let default_location = if body.is_some() {
-            ParameterLocation::Query
-        } else if matches!(method, Some(Method::Get) | Some(Method::Delete)) {
+        let default_location = if body.is_some() || matches!(method, Some(Method::Get) | Some(Method::Delete)) {
             ParameterLocation::Query
         } else {
             ParameterLocation::Form
@@ -763,7 +839,10 @@ impl<'a> Lowering<'a, '_> {
 
         let mut responses = Vec::new();
         let declared_responses = obj.get("responses").and_then(Node::as_object).is_some_and(|m| !m.is_empty());
-        match obj.get("responses").filter(|_| declared_responses || obj.get("responses").and_then(Node::as_object).is_none()) {
+        match obj
+            .get("responses")
+            .filter(|_| declared_responses || obj.get("responses").and_then(Node::as_object).is_none())
+        {
             None => {
                 self.map.insert(Site::Response(id, 0), self.r.loc(method_span));
                 self.map.insert(Site::ResponseType(id, 0), self.r.loc(method_span));
@@ -817,7 +896,13 @@ impl<'a> Lowering<'a, '_> {
             Some((l, lspan)) => match ParameterLocation::parse(&l) {
                 Some(loc) => loc,
                 None => {
-                    self.r.error(Code::E0050, lspan, format!("location `{l}` of {what} is not recognized"), "unknown location")
+                    self.r
+                        .error(
+                            Code::E0050,
+                            lspan,
+                            format!("location `{l}` of {what} is not recognized"),
+                            "unknown location",
+                        )
                         .help = Some("use one of: path, query, form, header".into());
                     default_location
                 }
@@ -846,7 +931,14 @@ impl<'a> Lowering<'a, '_> {
         ))
     }
 
-    fn response(&mut self, op: OperationId, index: usize, m: &'a Member, op_what: &str, cast: &BTreeMap<String, String>) -> Option<Response> {
+    fn response(
+        &mut self,
+        op: OperationId,
+        index: usize,
+        m: &'a Member,
+        op_what: &str,
+        cast: &BTreeMap<String, String>,
+    ) -> Option<Response> {
         let code = parse_response_code(&mut self.r, &m.key, m.key_span)?;
         let what = format!("response `{}` of {op_what}", m.key);
         let obj = self.r.object(&m.value, &what, RESPONSE_KEYS)?;
@@ -941,7 +1033,6 @@ pub(crate) enum PendingOwner {
     Model(ModelId),
     Union(UnionId),
 }
-
 
 #[cfg(test)]
 mod tests {

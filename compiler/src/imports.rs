@@ -39,7 +39,9 @@ fn classify(uri: &str, importer: &str, config: &crate::Config) -> Target {
         if segments.len() >= 5 && segments.last().is_some_and(|s| s.ends_with(".json")) {
             return Target::App(segments[segments.len() - 3].to_string());
         }
-        return Target::Invalid(format!("uri `{uri}` is not of the form `…/<organization>/<application>/<version>/service.json`"));
+        return Target::Invalid(format!(
+            "uri `{uri}` is not of the form `…/<organization>/<application>/<version>/service.json`"
+        ));
     }
     if uri.contains("://") {
         return Target::Invalid(format!("uri `{uri}` must start with http://, https:// or file://"));
@@ -83,17 +85,23 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
         let file = c.pending[next].file;
         next += 1;
         for (uri, span) in uris {
-            if let Target::File(name) = classify(&uri, &importer, c.config) {
-                if c.sources.find(&name).is_none() {
-                    match loader.load(&name) {
-                        Ok(bytes) => {
-                            c.add_file(name, &bytes);
-                        }
-                        Err(reason) => c.diags.push(
-                            Diagnostic::new(Code::E0021, file, span, format!("import `{uri}` not found"), "cannot load this file")
-                                .with_note(reason),
-                        ),
+            if let Target::File(name) = classify(&uri, &importer, c.config)
+                && c.sources.find(&name).is_none()
+            {
+                match loader.load(&name) {
+                    Ok(bytes) => {
+                        c.add_file(name, &bytes);
                     }
+                    Err(reason) => c.diags.push(
+                        Diagnostic::new(
+                            Code::E0021,
+                            file,
+                            span,
+                            format!("import `{uri}` not found"),
+                            "cannot load this file",
+                        )
+                        .with_note(reason),
+                    ),
                 }
             }
         }
@@ -110,9 +118,14 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
             let loc = c.map.get(Site::ServiceName(p.service)).expect("every service has a name location");
             let first_loc = c.map.get(Site::ServiceName(*first)).expect("every service has a name location");
             c.diags.push(
-                Diagnostic::at(Code::E0023, loc, format!("two specs have the key `{key}`"), "second spec with this key")
-                    .with_secondary(first_loc, "first spec with this key")
-                    .with_help("give one of them another `name`"),
+                Diagnostic::at(
+                    Code::E0023,
+                    loc,
+                    format!("two specs have the key `{key}`"),
+                    "second spec with this key",
+                )
+                .with_secondary(first_loc, "first spec with this key")
+                .with_help("give one of them another `name`"),
             );
         } else {
             by_key.insert(key, p.service);
@@ -154,13 +167,22 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
             };
             let found = found.or_else(|| {
                 let ns = &summary.as_ref()?.namespace;
-                c.ir.services.iter().position(|s| &s.namespace == ns && s.format != SourceFormat::ImportSummary).map(|p| ServiceId(p as u32))
+                c.ir.services
+                    .iter()
+                    .position(|s| &s.namespace == ns && s.format != SourceFormat::ImportSummary)
+                    .map(|p| ServiceId(p as u32))
             });
             let service = match (found, &target, summary) {
                 (Some(s), _, _) => Some(s),
                 (None, _, Some(summary)) => Some(summary_service(c, &mut summary_services, &uri, summary)),
                 (None, Target::Invalid(reason), None) => {
-                    c.diags.push(Diagnostic::new(Code::E0020, file, span, format!("invalid import: {reason}"), "invalid uri"));
+                    c.diags.push(Diagnostic::new(
+                        Code::E0020,
+                        file,
+                        span,
+                        format!("invalid import: {reason}"),
+                        "invalid uri",
+                    ));
                     None
                 }
                 (None, Target::File(_), None) => None, // reported when loading
@@ -178,7 +200,13 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
                 }
             };
             if service == Some(sid) {
-                c.diags.push(Diagnostic::new(Code::E0022, file, span, "a spec cannot import itself", "imports this same spec"));
+                c.diags.push(Diagnostic::new(
+                    Code::E0022,
+                    file,
+                    span,
+                    "a spec cannot import itself",
+                    "imports this same spec",
+                ));
             }
             imports.push(Import { uri, service: service.filter(|s| *s != sid) });
         }
@@ -188,7 +216,12 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
 }
 
 /// Declares the types an import summary names, once per namespace.
-fn summary_service(c: &mut Compiler<'_>, cache: &mut BTreeMap<String, ServiceId>, uri: &str, summary: ImportSummary) -> ServiceId {
+fn summary_service(
+    c: &mut Compiler<'_>,
+    cache: &mut BTreeMap<String, ServiceId>,
+    uri: &str,
+    summary: ImportSummary,
+) -> ServiceId {
     if let Some(&id) = cache.get(&summary.namespace) {
         // A service.json may import several versions of one service; their summaries together
         // declare every name any of them has.
@@ -228,44 +261,106 @@ fn declare_summary_types(c: &mut Compiler<'_>, sid: ServiceId, summary: &ImportS
     let s = &mut ir.services[sid.index()];
     for name in &summary.enums {
         s.enums.push(EnumId(ir.enums.len() as u32));
-        ir.enums.push(Enum { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, values: Vec::new(), attributes: Vec::new(), deprecation: None });
+        ir.enums.push(Enum {
+            service: sid,
+            name: name.clone(),
+            plural: names::pluralize(name),
+            description: None,
+            values: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        });
     }
     for name in &summary.models {
         s.models.push(ModelId(ir.models.len() as u32));
-        ir.models.push(Model { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, fields: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
+        ir.models.push(Model {
+            service: sid,
+            name: name.clone(),
+            plural: names::pluralize(name),
+            description: None,
+            fields: Vec::new(),
+            interfaces: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        });
     }
     for name in &summary.unions {
         s.unions.push(UnionId(ir.unions.len() as u32));
-        ir.unions.push(Union { service: sid, name: name.clone(), plural: names::pluralize(name), encoding: UnionEncoding::Wrapped, description: None, members: Vec::new(), interfaces: Vec::new(), attributes: Vec::new(), deprecation: None });
+        ir.unions.push(Union {
+            service: sid,
+            name: name.clone(),
+            plural: names::pluralize(name),
+            encoding: UnionEncoding::Wrapped,
+            description: None,
+            members: Vec::new(),
+            interfaces: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        });
     }
     for name in &summary.interfaces {
         s.interfaces.push(InterfaceId(ir.interfaces.len() as u32));
-        ir.interfaces.push(Interface { service: sid, name: name.clone(), plural: names::pluralize(name), description: None, fields: Vec::new(), attributes: Vec::new(), deprecation: None });
+        ir.interfaces.push(Interface {
+            service: sid,
+            name: name.clone(),
+            plural: names::pluralize(name),
+            description: None,
+            fields: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        });
     }
-    s.annotations.extend(summary.annotations.iter().map(|a| Annotation { name: a.clone(), description: None, deprecation: None }));
+    s.annotations.extend(summary.annotations.iter().map(|a| Annotation {
+        name: a.clone(),
+        description: None,
+        deprecation: None,
+    }));
 }
 
 fn merge_summary(c: &mut Compiler<'_>, sid: ServiceId, summary: &ImportSummary) {
     let s = &c.ir.services[sid.index()];
     let has = |names: Vec<&str>, name: &str| names.contains(&name);
-    let enums: Vec<String> = summary.enums.iter().filter(|n| !has(s.enums.iter().map(|i| c.ir.enums[i.index()].name.as_str()).collect(), n)).cloned().collect();
-    let models: Vec<String> = summary.models.iter().filter(|n| !has(s.models.iter().map(|i| c.ir.models[i.index()].name.as_str()).collect(), n)).cloned().collect();
-    let unions: Vec<String> = summary.unions.iter().filter(|n| !has(s.unions.iter().map(|i| c.ir.unions[i.index()].name.as_str()).collect(), n)).cloned().collect();
-    let interfaces: Vec<String> =
-        summary.interfaces.iter().filter(|n| !has(s.interfaces.iter().map(|i| c.ir.interfaces[i.index()].name.as_str()).collect(), n)).cloned().collect();
-    let annotations: Vec<String> = summary.annotations.iter().filter(|n| !s.annotations.iter().any(|a| &a.name == *n)).cloned().collect();
-    declare_summary_types(c, sid, &ImportSummary { enums, models, unions, interfaces, annotations, ..ImportSummary::default() });
+    let enums: Vec<String> = summary
+        .enums
+        .iter()
+        .filter(|n| !has(s.enums.iter().map(|i| c.ir.enums[i.index()].name.as_str()).collect(), n))
+        .cloned()
+        .collect();
+    let models: Vec<String> = summary
+        .models
+        .iter()
+        .filter(|n| !has(s.models.iter().map(|i| c.ir.models[i.index()].name.as_str()).collect(), n))
+        .cloned()
+        .collect();
+    let unions: Vec<String> = summary
+        .unions
+        .iter()
+        .filter(|n| !has(s.unions.iter().map(|i| c.ir.unions[i.index()].name.as_str()).collect(), n))
+        .cloned()
+        .collect();
+    let interfaces: Vec<String> = summary
+        .interfaces
+        .iter()
+        .filter(|n| !has(s.interfaces.iter().map(|i| c.ir.interfaces[i.index()].name.as_str()).collect(), n))
+        .cloned()
+        .collect();
+    let annotations: Vec<String> =
+        summary.annotations.iter().filter(|n| !s.annotations.iter().any(|a| &a.name == *n)).cloned().collect();
+    declare_summary_types(
+        c,
+        sid,
+        &ImportSummary { enums, models, unions, interfaces, annotations, ..ImportSummary::default() },
+    );
 }
 
 /// Reports each import cycle once, on the import that closes it, naming the whole cycle.
 fn report_cycles(c: &mut Compiler<'_>) {
     let n = c.ir.services.len();
-    let edges: Vec<Vec<(usize, ServiceId)>> = c
-        .ir
-        .services
-        .iter()
-        .map(|s| s.imports.iter().enumerate().filter_map(|(i, imp)| imp.service.map(|t| (i, t))).collect())
-        .collect();
+    let edges: Vec<Vec<(usize, ServiceId)>> =
+        c.ir.services
+            .iter()
+            .map(|s| s.imports.iter().enumerate().filter_map(|(i, imp)| imp.service.map(|t| (i, t))).collect())
+            .collect();
     // Iterative DFS with colors: 0 unvisited, 1 on the stack, 2 done.
     let mut color = vec![0u8; n];
     let mut reported = std::collections::HashSet::new();
@@ -296,8 +391,13 @@ fn report_cycles(c: &mut Compiler<'_>) {
                             let loc: Option<Loc> = c.map.get(Site::Import(ServiceId(node as u32), import_index));
                             if let Some(loc) = loc {
                                 c.diags.push(
-                                    Diagnostic::at(Code::E0022, loc, format!("cyclic import: {}", names.join(" → ")), "this import closes the cycle")
-                                        .with_help("move the types both specs need into a third spec that both import"),
+                                    Diagnostic::at(
+                                        Code::E0022,
+                                        loc,
+                                        format!("cyclic import: {}", names.join(" → ")),
+                                        "this import closes the cycle",
+                                    )
+                                    .with_help("move the types both specs need into a third spec that both import"),
                                 );
                             }
                         }
@@ -319,7 +419,10 @@ mod tests {
     #[test]
     fn uris_classify() {
         let cfg = crate::Config::default();
-        assert_eq!(classify("https://app.apibuilder.io/apicollective/apibuilder-common/latest/service.json", "a.json", &cfg), Target::App("apibuilder-common".into()));
+        assert_eq!(
+            classify("https://app.apibuilder.io/apicollective/apibuilder-common/latest/service.json", "a.json", &cfg),
+            Target::App("apibuilder-common".into())
+        );
         assert_eq!(classify("file://common.json", "specs/user.json", &cfg), Target::File("specs/common.json".into()));
         assert_eq!(classify("../x/common.json", "specs/user.json", &cfg), Target::File("x/common.json".into()));
         assert!(matches!(classify("foobar", "a.json", &cfg), Target::Invalid(_)));

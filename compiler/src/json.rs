@@ -354,7 +354,12 @@ impl Parser<'_> {
             out.push_str(&self.text[run_start..self.pos]);
             match self.bytes.get(self.pos) {
                 None => {
-                    return Err(self.error_at(start, self.bytes.len(), "unterminated string", "this string never ends"));
+                    return Err(self.error_at(
+                        start,
+                        self.bytes.len(),
+                        "unterminated string",
+                        "this string never ends",
+                    ));
                 }
                 Some(b'"') => {
                     self.pos += 1;
@@ -364,7 +369,12 @@ impl Parser<'_> {
                     let esc_start = self.pos;
                     self.pos += 1;
                     let Some(&e) = self.bytes.get(self.pos) else {
-                        return Err(self.error_at(start, self.bytes.len(), "unterminated string", "this string never ends"));
+                        return Err(self.error_at(
+                            start,
+                            self.bytes.len(),
+                            "unterminated string",
+                            "this string never ends",
+                        ));
                     };
                     self.pos += 1;
                     match e {
@@ -379,11 +389,18 @@ impl Parser<'_> {
                         b'u' => {
                             let hi = self.hex4(esc_start)?;
                             let ch = if (0xD800..0xDC00).contains(&hi) {
-                                if self.bytes.get(self.pos) == Some(&b'\\') && self.bytes.get(self.pos + 1) == Some(&b'u') {
+                                if self.bytes.get(self.pos) == Some(&b'\\')
+                                    && self.bytes.get(self.pos + 1) == Some(&b'u')
+                                {
                                     self.pos += 2;
                                     let lo = self.hex4(esc_start)?;
                                     if !(0xDC00..0xE000).contains(&lo) {
-                                        return Err(self.error_at(esc_start, self.pos, "invalid unicode escape", "unpaired surrogate"));
+                                        return Err(self.error_at(
+                                            esc_start,
+                                            self.pos,
+                                            "invalid unicode escape",
+                                            "unpaired surrogate",
+                                        ));
                                     }
                                     char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
                                 } else {
@@ -395,12 +412,18 @@ impl Parser<'_> {
                             match ch {
                                 Some(c) => out.push(c),
                                 None => {
-                                    return Err(self.error_at(esc_start, self.pos, "invalid unicode escape", "unpaired surrogate"));
+                                    return Err(self.error_at(
+                                        esc_start,
+                                        self.pos,
+                                        "invalid unicode escape",
+                                        "unpaired surrogate",
+                                    ));
                                 }
                             }
                         }
                         _ => {
-                            let end = esc_start + 1 + self.text[esc_start + 1..].chars().next().map_or(1, char::len_utf8);
+                            let end =
+                                esc_start + 1 + self.text[esc_start + 1..].chars().next().map_or(1, char::len_utf8);
                             return Err(self.error_at(esc_start, end, "invalid escape in string", "not a JSON escape"));
                         }
                     }
@@ -425,7 +448,12 @@ impl Parser<'_> {
                 self.pos += 4;
                 Ok(v)
             }
-            None => Err(self.error_at(esc_start, (self.pos + 4).min(self.bytes.len()), "invalid unicode escape", "expected four hex digits")),
+            None => Err(self.error_at(
+                esc_start,
+                (self.pos + 4).min(self.bytes.len()),
+                "invalid unicode escape",
+                "expected four hex digits",
+            )),
         }
     }
 }
@@ -449,7 +477,21 @@ mod tests {
 
     #[test]
     fn rejects_what_strict_json_rejects() {
-        for bad in ["", "{", "[1,]", "{\"a\":1,}", "01", "1.", "\"abc", "{a:1}", "tru", "// c\n{}", "{} x", "\"\\q\"", "\"\\ud800\""] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "\"abc",
+            "{a:1}",
+            "tru",
+            "// c\n{}",
+            "{} x",
+            "\"\\q\"",
+            "\"\\ud800\"",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should fail");
         }
     }

@@ -129,15 +129,25 @@ impl Compiler<'_> {
         let whole = Span::new(0, text.len().min(1));
         match problem {
             Some(Decoding::TooLarge(n)) => {
-                self.diags.push(
-                    Diagnostic::new(Code::E0005, file, Span::default(), format!("file is {} MiB; the limit is {} MiB", n >> 20, MAX_FILE_BYTES >> 20), "file too large"),
-                );
+                self.diags.push(Diagnostic::new(
+                    Code::E0005,
+                    file,
+                    Span::default(),
+                    format!("file is {} MiB; the limit is {} MiB", n >> 20, MAX_FILE_BYTES >> 20),
+                    "file too large",
+                ));
                 return file;
             }
             Some(Decoding::Utf16) => {
                 self.diags.push(
-                    Diagnostic::new(Code::E0003, file, Span::default(), "file is UTF-16, not UTF-8", "UTF-16 byte-order mark")
-                        .with_help("save the file as UTF-8"),
+                    Diagnostic::new(
+                        Code::E0003,
+                        file,
+                        Span::default(),
+                        "file is UTF-16, not UTF-8",
+                        "UTF-16 byte-order mark",
+                    )
+                    .with_help("save the file as UTF-8"),
                 );
                 return file;
             }
@@ -157,8 +167,14 @@ impl Compiler<'_> {
             }
             Some(Decoding::Bom) => {
                 self.diags.push(
-                    Diagnostic::new(Code::W0001, file, Span::new(0, 3), "file starts with a UTF-8 byte-order mark", "byte-order mark")
-                        .with_help("save the file as UTF-8 without a byte-order mark"),
+                    Diagnostic::new(
+                        Code::W0001,
+                        file,
+                        Span::new(0, 3),
+                        "file starts with a UTF-8 byte-order mark",
+                        "byte-order mark",
+                    )
+                    .with_help("save the file as UTF-8 without a byte-order mark"),
                 );
             }
             None => {}
@@ -167,7 +183,10 @@ impl Compiler<'_> {
         let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let body = &text[offset..];
         if body.trim().is_empty() {
-            self.diags.push(Diagnostic::new(Code::E0002, file, whole, "file is empty", "no JSON here").with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"));
+            self.diags.push(
+                Diagnostic::new(Code::E0002, file, whole, "file is empty", "no JSON here")
+                    .with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"),
+            );
             return file;
         }
         let root = match json::parse(body) {
@@ -182,8 +201,14 @@ impl Compiler<'_> {
         report_duplicate_keys(&root, file, &mut self.diags);
         if root.as_object().is_none() {
             self.diags.push(
-                Diagnostic::new(Code::E0006, file, root.span, format!("spec must be a JSON object, found {}", root.kind_name()), "expected an object")
-                    .with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"),
+                Diagnostic::new(
+                    Code::E0006,
+                    file,
+                    root.span,
+                    format!("spec must be a JSON object, found {}", root.kind_name()),
+                    "expected an object",
+                )
+                .with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"),
             );
             return file;
         }
@@ -256,15 +281,22 @@ fn report_duplicate_keys(node: &json::Node, file: FileId, diags: &mut Vec<Diagno
     match &node.value {
         json::Value::Object(members) => {
             // A map from key to first index: objects such as `models` can hold thousands of keys.
-            let mut first_index: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(members.len());
+            let mut first_index: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::with_capacity(members.len());
             for (i, m) in members.iter().enumerate() {
                 let first = *first_index.entry(m.key.as_str()).or_insert(i);
                 if first != i {
                     let first = &members[first];
                     diags.push(
-                        Diagnostic::new(Code::E0007, file, m.key_span, format!("duplicate key `{}`", m.key), "duplicate key")
-                            .with_secondary(source::Loc { file, span: first.key_span }, "first defined here")
-                            .with_help("remove one of the two, or rename it"),
+                        Diagnostic::new(
+                            Code::E0007,
+                            file,
+                            m.key_span,
+                            format!("duplicate key `{}`", m.key),
+                            "duplicate key",
+                        )
+                        .with_secondary(source::Loc { file, span: first.key_span }, "first defined here")
+                        .with_help("remove one of the two, or rename it"),
                     );
                 }
                 report_duplicate_keys(&m.value, file, diags);

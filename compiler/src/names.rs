@@ -54,16 +54,13 @@ pub fn url_key(name: &str) -> String {
 /// gives `io.apibuilder.common.v0` (the namespace apibuilder's own specs use), not
 /// `io.apibuilder.apibuilder.common.v0`.
 pub fn default_namespace(org_namespace: &str, key: &str, major: u64) -> String {
-    let mut words: Vec<String> = key
-        .split(['-', '_', '.'])
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let mut words: Vec<String> = key.split(['-', '_', '.']).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let org = org_namespace.trim().trim_end_matches('.');
-    if let Some(last) = org.rsplit('.').next() {
-        if words.len() > 1 && words[0] == last.to_lowercase() {
-            words.remove(0);
-        }
+    if let Some(last) = org.rsplit('.').next()
+        && words.len() > 1
+        && words[0] == last.to_lowercase()
+    {
+        words.remove(0);
     }
     let mut parts: Vec<String> = Vec::new();
     if !org.is_empty() {
@@ -119,9 +116,33 @@ pub fn pluralize(name: &str) -> String {
         ("veto", "vetoes"),
     ];
     const UNCHANGED: &[&str] = &[
-        "bison", "buffalo", "deer", "duck", "fish", "moose", "pike", "plankton", "salmon", "sheep", "squid", "swine",
-        "trout", "species", "series", "news", "information", "equipment", "rice", "money", "metadata", "data",
-        "software", "hardware", "feedback", "aircraft", "status_quo",
+        "bison",
+        "buffalo",
+        "deer",
+        "duck",
+        "fish",
+        "moose",
+        "pike",
+        "plankton",
+        "salmon",
+        "sheep",
+        "squid",
+        "swine",
+        "trout",
+        "species",
+        "series",
+        "news",
+        "information",
+        "equipment",
+        "rice",
+        "money",
+        "metadata",
+        "data",
+        "software",
+        "hardware",
+        "feedback",
+        "aircraft",
+        "status_quo",
     ];
     let lower = name.to_lowercase();
     if lower.ends_with("es") || lower.ends_with("ts") || lower.ends_with("data") {
@@ -139,11 +160,7 @@ pub fn pluralize(name: &str) -> String {
     let ends = |s: &str| word_lower.ends_with(s);
     let consonant_before_last = word_lower.chars().rev().nth(1).is_some_and(|c| !"aeiou".contains(c));
     let plural = if ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh") {
-        if ends("is") {
-            format!("{}es", &word[..word.len() - 2])
-        } else {
-            format!("{word}es")
-        }
+        if ends("is") { format!("{}es", &word[..word.len() - 2]) } else { format!("{word}es") }
     } else if ends("y") && consonant_before_last {
         format!("{}ies", &word[..word.len() - 1])
     } else {

@@ -17,7 +17,13 @@ impl Reader<'_> {
         Loc { file: self.file, span }
     }
 
-    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>, label: impl Into<String>) -> &mut Diagnostic {
+    pub fn error(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diags.push(Diagnostic::new(code, self.file, span, message, label));
         self.diags.last_mut().expect("just pushed")
     }
@@ -40,8 +46,13 @@ impl Reader<'_> {
                     Some(best) => format!("did you mean `{best}`? allowed keys: {}", allowed.join(", ")),
                     None => format!("allowed keys: {}", allowed.join(", ")),
                 };
-                self.error(Code::E0008, m.key_span, format!("unrecognized element `{}` in {what}", m.key), "unknown key")
-                    .help = Some(help);
+                self.error(
+                    Code::E0008,
+                    m.key_span,
+                    format!("unrecognized element `{}` in {what}", m.key),
+                    "unknown key",
+                )
+                .help = Some(help);
             }
         }
         Some(node)
@@ -50,7 +61,12 @@ impl Reader<'_> {
     /// A required, non-empty string.
     pub fn req_str<'n>(&mut self, obj: &'n Node, key: &str, what: &str) -> Option<(&'n str, Span)> {
         let Some(value) = obj.get(key) else {
-            self.error(Code::E0009, obj_start(obj), format!("{what} is missing `{key}`"), format!("`{key}` is required here"));
+            self.error(
+                Code::E0009,
+                obj_start(obj),
+                format!("{what} is missing `{key}`"),
+                format!("`{key}` is required here"),
+            );
             return None;
         };
         self.non_empty_str(value, key, what)
@@ -59,7 +75,12 @@ impl Reader<'_> {
     pub fn non_empty_str<'n>(&mut self, value: &'n Node, key: &str, what: &str) -> Option<(&'n str, Span)> {
         match &value.value {
             Value::String(s) if s.trim().is_empty() => {
-                self.error(Code::E0011, value.span, format!("`{key}` of {what} must be a non-empty string"), "empty string");
+                self.error(
+                    Code::E0011,
+                    value.span,
+                    format!("`{key}` of {what} must be a non-empty string"),
+                    "empty string",
+                );
                 None
             }
             Value::String(s) => Some((s.as_str(), value.span)),
@@ -127,7 +148,9 @@ impl Reader<'_> {
             Value::Null => return None,
             Value::Number(n) => n.as_str(),
             // A numeric string must be a plain integer, as apibuilder's `toLong` requires.
-            Value::String(s) if s.parse::<i64>().is_err() && !s.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()) => {
+            Value::String(s)
+                if s.parse::<i64>().is_err() && !s.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()) =>
+            {
                 self.error(Code::E0010, value.span, format!("`{key}` of {what} must be a number"), "not a number");
                 return None;
             }
@@ -229,11 +252,13 @@ impl Reader<'_> {
     pub fn attributes(&mut self, obj: &Node, what: &str) -> Vec<Attribute> {
         let mut out = Vec::new();
         for item in self.opt_array(obj, "attributes", what) {
-            let Some(a) = self.object(item, &format!("an attribute of {what}"), &["name", "value", "description", "deprecation"])
+            let Some(a) =
+                self.object(item, &format!("an attribute of {what}"), &["name", "value", "description", "deprecation"])
             else {
                 continue;
             };
-            let Some((name, _)) = self.non_empty_or_missing(a, "name", &format!("an attribute of {what}"), Code::E0015) else {
+            let Some((name, _)) = self.non_empty_or_missing(a, "name", &format!("an attribute of {what}"), Code::E0015)
+            else {
                 continue;
             };
             let attr_what = format!("attribute `{name}` of {what}");
@@ -265,7 +290,13 @@ impl Reader<'_> {
     }
 
     /// Like [`Self::req_str`] but reports a missing key under `code`.
-    pub fn non_empty_or_missing<'n>(&mut self, obj: &'n Node, key: &str, what: &str, code: Code) -> Option<(&'n str, Span)> {
+    pub fn non_empty_or_missing<'n>(
+        &mut self,
+        obj: &'n Node,
+        key: &str,
+        what: &str,
+        code: Code,
+    ) -> Option<(&'n str, Span)> {
         if obj.get(key).is_none() {
             self.error(code, obj_start(obj), format!("{what} must have a `{key}`"), format!("`{key}` is missing"));
             return None;
@@ -301,12 +332,7 @@ pub(crate) fn parse_long(text: &str) -> Result<i64, LongError> {
 
 /// The allowed key closest to a misspelt one, for "did you mean" help.
 fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|a| (edit_distance(key, a), *a))
-        .filter(|(d, a)| *d <= 2.max(a.len() / 3))
-        .min()
-        .map(|(_, a)| a)
+    allowed.iter().map(|a| (edit_distance(key, a), *a)).filter(|(d, a)| *d <= 2.max(a.len() / 3)).min().map(|(_, a)| a)
 }
 
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {

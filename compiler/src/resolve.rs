@@ -113,7 +113,8 @@ impl Scope {
 
 pub(crate) fn resolve(c: &mut Compiler<'_>) {
     let scopes: Vec<Scope> = c.ir.service_ids().map(|s| scope_of(&c.ir, s)).collect();
-    let has_unresolved_import: Vec<bool> = c.ir.services.iter().map(|s| s.imports.iter().any(|i| i.service.is_none())).collect();
+    let has_unresolved_import: Vec<bool> =
+        c.ir.services.iter().map(|s| s.imports.iter().any(|i| i.service.is_none())).collect();
     let mut diags = Vec::new();
     let Compiler { ir, map, pending, .. } = c;
 
@@ -138,7 +139,12 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
                             PendingOwner::Model(m) => format!("model `{}`", ir.models[m.index()].name),
                             PendingOwner::Union(u) => format!("union `{}`", ir.unions[u.index()].name),
                         };
-                        diags.push(Diagnostic::at(Code::E0031, *loc, format!("interface `{name}` of {owner_name} not found"), "no such interface"));
+                        diags.push(Diagnostic::at(
+                            Code::E0031,
+                            *loc,
+                            format!("interface `{name}` of {owner_name} not found"),
+                            "no such interface",
+                        ));
                     }
                 }
                 let _ = i;
@@ -162,7 +168,9 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
                 if let Some(loc) = loc {
                     let mut d = Diagnostic::at(Code::E0024, loc, format!("type `{name}` not found"), "unknown type");
                     if let Some(q) = scopes[sid.index()].imported_short.get(&name) {
-                        d = d.with_help(format!("types of imported specs are referenced by their qualified name: `{q}`"));
+                        d = d.with_help(format!(
+                            "types of imported specs are referenced by their qualified name: `{q}`"
+                        ));
                     } else if let Some(best) = similar(&name, scopes[sid.index()].names.keys()) {
                         d = d.with_help(format!("did you mean `{best}`?"));
                     }
@@ -221,8 +229,13 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
         let unresolved_import = resolved.is_err() && has_unresolved_import[sid.index()] && looks_qualified(&text);
         if let (Some(problem), Some(loc), false) = (problem, loc, unresolved_import) {
             diags.push(
-                Diagnostic::at(Code::E0047, loc, format!("resource `{text}` has an invalid type: {problem}"), "not a model, enum or union")
-                    .with_help("a resource is keyed by the name of a model, enum or union (qualified if imported)"),
+                Diagnostic::at(
+                    Code::E0047,
+                    loc,
+                    format!("resource `{text}` has an invalid type: {problem}"),
+                    "not a model, enum or union",
+                )
+                .with_help("a resource is keyed by the name of a model, enum or union (qualified if imported)"),
             );
         }
         let plural = match &resolved {
@@ -238,7 +251,8 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
         }
         res.ty = resolved.unwrap_or(Type::Unresolved(text));
         if res.path.is_none() && ir.services[sid.index()].format == SourceFormat::ApiJson {
-            res.path = Some(if matches!(res.ty, Type::Unresolved(_)) { String::new() } else { format!("/{}", res.plural) });
+            res.path =
+                Some(if matches!(res.ty, Type::Unresolved(_)) { String::new() } else { format!("/{}", res.plural) });
         }
     }
 

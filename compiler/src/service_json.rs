@@ -14,15 +14,50 @@ use crate::reader::{Reader, obj_start};
 use crate::source::Loc;
 
 const TOP_KEYS: &[&str] = &[
-    "apidoc", "name", "organization", "application", "namespace", "version", "base_url", "description", "info",
-    "headers", "imports", "enums", "unions", "models", "resources", "attributes", "annotations", "interfaces",
+    "apidoc",
+    "name",
+    "organization",
+    "application",
+    "namespace",
+    "version",
+    "base_url",
+    "description",
+    "info",
+    "headers",
+    "imports",
+    "enums",
+    "unions",
+    "models",
+    "resources",
+    "attributes",
+    "annotations",
+    "interfaces",
 ];
 const FIELD_KEYS: &[&str] = &[
-    "name", "type", "description", "deprecation", "default", "required", "minimum", "maximum", "example", "attributes",
+    "name",
+    "type",
+    "description",
+    "deprecation",
+    "default",
+    "required",
+    "minimum",
+    "maximum",
+    "example",
+    "attributes",
     "annotations",
 ];
-const IMPORT_KEYS: &[&str] =
-    &["uri", "namespace", "organization", "application", "version", "enums", "interfaces", "unions", "models", "annotations"];
+const IMPORT_KEYS: &[&str] = &[
+    "uri",
+    "namespace",
+    "organization",
+    "application",
+    "version",
+    "enums",
+    "interfaces",
+    "unions",
+    "models",
+    "annotations",
+];
 
 /// The type names an import summary declares.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +71,12 @@ pub(crate) struct ImportSummary {
     pub annotations: Vec<String>,
 }
 
-pub(crate) fn lower(mut r: Reader<'_>, ir: &mut Ir, map: &mut SourceMap, root: &Node) -> (ServiceId, Pending, Vec<Option<ImportSummary>>) {
+pub(crate) fn lower(
+    mut r: Reader<'_>,
+    ir: &mut Ir,
+    map: &mut SourceMap,
+    root: &Node,
+) -> (ServiceId, Pending, Vec<Option<ImportSummary>>) {
     let sid = ServiceId(ir.services.len() as u32);
     let mut pending = Pending::default();
     let obj = r.object(root, "the service", TOP_KEYS).unwrap_or(root);
@@ -111,11 +151,7 @@ pub(crate) fn lower(mut r: Reader<'_>, ir: &mut Ir, map: &mut SourceMap, root: &
         let what = format!("import `{uri}`");
         let summary = l.r.opt_str(o, "namespace", &what).map(|namespace| ImportSummary {
             namespace,
-            application: o
-                .get("application")
-                .and_then(|a| a.get("key"))
-                .and_then(Node::as_str)
-                .map(String::from),
+            application: o.get("application").and_then(|a| a.get("key")).and_then(Node::as_str).map(String::from),
             enums: l.r.opt_strings(o, "enums", &what).into_iter().map(|(s, _)| s).collect(),
             interfaces: l.r.opt_strings(o, "interfaces", &what).into_iter().map(|(s, _)| s).collect(),
             unions: l.r.opt_strings(o, "unions", &what).into_iter().map(|(s, _)| s).collect(),
@@ -224,8 +260,11 @@ impl Lower<'_, '_> {
         let id = EnumId(self.ir.enums.len() as u32);
         let mut values = Vec::new();
         for item in self.r.opt_array(obj, "values", &what) {
-            let Some(v) = self.r.object(item, &format!("a value of {what}"), &["name", "value", "description", "deprecation", "attributes"])
-            else {
+            let Some(v) = self.r.object(
+                item,
+                &format!("a value of {what}"),
+                &["name", "value", "description", "deprecation", "attributes"],
+            ) else {
                 continue;
             };
             let Some((vname, vspan)) = self.r.req_str(v, "name", &format!("a value of {what}")) else { continue };
@@ -286,7 +325,9 @@ impl Lower<'_, '_> {
             map.insert(Site::FieldType(id, i), t);
         });
         let interfaces = self.r.opt_strings(obj, "interfaces", &what);
-        pending.interfaces.push((PendingOwner::Model(id), interfaces.into_iter().map(|(n, s)| (n, self.r.loc(s))).collect()));
+        pending
+            .interfaces
+            .push((PendingOwner::Model(id), interfaces.into_iter().map(|(n, s)| (n, self.r.loc(s))).collect()));
         self.map.insert(Site::Model(id), loc);
         let m = Model {
             service: self.sid,
@@ -303,7 +344,8 @@ impl Lower<'_, '_> {
     }
 
     fn union(&mut self, node: &Node, pending: &mut Pending) {
-        let keys = &["name", "plural", "discriminator", "description", "deprecation", "types", "attributes", "interfaces"];
+        let keys =
+            &["name", "plural", "discriminator", "description", "deprecation", "types", "attributes", "interfaces"];
         let Some((obj, name, loc, plural)) = self.named(node, "union", keys) else { return };
         let what = format!("union `{name}`");
         let id = UnionId(self.ir.unions.len() as u32);
@@ -321,7 +363,10 @@ impl Lower<'_, '_> {
             members.push(UnionMember {
                 ty: Type::Unresolved(ty.trim().to_string()),
                 type_name: ty.trim().to_string(),
-                discriminator_value: self.r.opt_str(t, "discriminator_value", &mwhat).unwrap_or_else(|| ty.trim().to_string()),
+                discriminator_value: self
+                    .r
+                    .opt_str(t, "discriminator_value", &mwhat)
+                    .unwrap_or_else(|| ty.trim().to_string()),
                 default: self.r.opt_bool(t, "default", &mwhat).unwrap_or(false),
                 description: self.r.opt_str(t, "description", &mwhat),
                 attributes: self.r.attributes(t, &mwhat),
@@ -329,7 +374,9 @@ impl Lower<'_, '_> {
             });
         }
         let interfaces = self.r.opt_strings(obj, "interfaces", &what);
-        pending.interfaces.push((PendingOwner::Union(id), interfaces.into_iter().map(|(n, s)| (n, self.r.loc(s))).collect()));
+        pending
+            .interfaces
+            .push((PendingOwner::Union(id), interfaces.into_iter().map(|(n, s)| (n, self.r.loc(s))).collect()));
         self.map.insert(Site::Union(id), loc);
         let u = Union {
             service: self.sid,
@@ -404,7 +451,8 @@ impl Lower<'_, '_> {
         if method.is_none() {
             self.r.error(Code::E0049, mspan, format!("invalid HTTP method `{m}`"), "not an HTTP method");
         }
-        let (path, pspan) = self.r.req_str(obj, "path", &owhat).map_or((String::from("/"), mspan), |(p, s)| (p.to_string(), s));
+        let (path, pspan) =
+            self.r.req_str(obj, "path", &owhat).map_or((String::from("/"), mspan), |(p, s)| (p.to_string(), s));
         let what = format!("operation `{m} {path}` of {rwhat}");
         self.map.insert(Site::Operation(id), self.r.loc(obj.span));
         self.map.insert(Site::OperationMethod(id), self.r.loc(mspan));
@@ -425,8 +473,17 @@ impl Lower<'_, '_> {
         let mut parameters = Vec::new();
         for item in self.r.opt_array(obj, "parameters", &what) {
             let keys = &[
-                "name", "type", "location", "description", "deprecation", "required", "default", "minimum", "maximum",
-                "example", "attributes",
+                "name",
+                "type",
+                "location",
+                "description",
+                "deprecation",
+                "required",
+                "default",
+                "minimum",
+                "maximum",
+                "example",
+                "attributes",
             ];
             let Some(p) = self.r.object(item, &format!("a parameter of {what}"), keys) else { continue };
             let Some((name, span)) = self.r.req_str(p, "name", &format!("a parameter of {what}")) else { continue };
@@ -434,7 +491,12 @@ impl Lower<'_, '_> {
             let Some((ty, tspan)) = self.r.req_str(p, "type", &pwhat) else { continue };
             let location = match self.r.req_str(p, "location", &pwhat) {
                 Some((l, lspan)) => ParameterLocation::parse(l).unwrap_or_else(|| {
-                    self.r.error(Code::E0050, lspan, format!("location `{l}` of {pwhat} is not recognized"), "unknown location");
+                    self.r.error(
+                        Code::E0050,
+                        lspan,
+                        format!("location `{l}` of {pwhat} is not recognized"),
+                        "unknown location",
+                    );
                     ParameterLocation::Query
                 }),
                 None => ParameterLocation::Query,
@@ -462,7 +524,12 @@ impl Lower<'_, '_> {
             let rwhat = format!("a response of {what}");
             let Some(r) = self.r.object(item, &rwhat, keys) else { continue };
             let Some(code_node) = r.get("code") else {
-                self.r.error(Code::E0009, obj_start(r), format!("{rwhat} is missing `code`"), "`code` is required here");
+                self.r.error(
+                    Code::E0009,
+                    obj_start(r),
+                    format!("{rwhat} is missing `code`"),
+                    "`code` is required here",
+                );
                 continue;
             };
             let Some(code) = self.response_code(code_node) else { continue };
@@ -514,11 +581,21 @@ impl Lower<'_, '_> {
                 if let Some(o) = node.get("response_code_option").and_then(Node::as_str) {
                     return parse_response_code(&mut self.r, o, node.span);
                 }
-                self.r.error(Code::E0056, node.span, "response code must be an integer or the keyword 'default'", "not a response code");
+                self.r.error(
+                    Code::E0056,
+                    node.span,
+                    "response code must be an integer or the keyword 'default'",
+                    "not a response code",
+                );
                 None
             }
             _ => {
-                self.r.error(Code::E0056, node.span, "response code must be an integer or the keyword 'default'", "not a response code");
+                self.r.error(
+                    Code::E0056,
+                    node.span,
+                    "response code must be an integer or the keyword 'default'",
+                    "not a response code",
+                );
                 None
             }
         }

@@ -43,7 +43,12 @@ impl V<'_> {
         let ir = self.ir;
         let s = ir.service(sid);
         if !s.name.is_empty() && !s.name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            self.emit(Site::ServiceName(sid), Code::E0013, format!("service name `{}` must start with a letter", s.name), "invalid name");
+            self.emit(
+                Site::ServiceName(sid),
+                Code::E0013,
+                format!("service name `{}` must start with a letter", s.name),
+                "invalid name",
+            );
         }
         self.unique_type_names(sid);
         // Headers.
@@ -52,7 +57,10 @@ impl V<'_> {
             self.header(h, Site::Header(sid, i));
         }
         // Annotations.
-        self.duplicates(s.annotations.iter().enumerate().map(|(i, a)| (a.name.clone(), Site::Annotation(sid, i))), "annotation");
+        self.duplicates(
+            s.annotations.iter().enumerate().map(|(i, a)| (a.name.clone(), Site::Annotation(sid, i))),
+            "annotation",
+        );
         let mut known_annotations: BTreeSet<&str> = s.annotations.iter().map(|a| a.name.as_str()).collect();
         for import in &s.imports {
             if let Some(t) = import.service {
@@ -65,7 +73,13 @@ impl V<'_> {
         for &id in &s.interfaces {
             let i = ir.interface(id);
             let what = format!("interface `{}`", i.name);
-            self.fields(&i.fields, &what, &known_annotations, |k| Site::InterfaceField(id, k), |k| Site::InterfaceFieldType(id, k));
+            self.fields(
+                &i.fields,
+                &what,
+                &known_annotations,
+                |k| Site::InterfaceField(id, k),
+                |k| Site::InterfaceFieldType(id, k),
+            );
         }
         for &id in &s.models {
             let m = ir.model(id);
@@ -104,7 +118,9 @@ impl V<'_> {
                             d.secondary.push(crate::Label { loc: l, message: "first defined here".into() });
                         }
                         if !same {
-                            d.help = Some("names are compared ignoring case and camelCase/snake_case, as apibuilder does".into());
+                            d.help = Some(
+                                "names are compared ignoring case and camelCase/snake_case, as apibuilder does".into(),
+                            );
                         }
                     }
                 }
@@ -120,19 +136,32 @@ impl V<'_> {
         let s = ir.service(sid);
         let mut by_name: BTreeMap<String, Vec<(&str, Site, &str)>> = BTreeMap::new();
         for &id in &s.enums {
-            by_name.entry(ir.enum_(id).name.trim().to_lowercase()).or_default().push(("an enum", Site::Enum(id), &ir.enum_(id).name));
+            by_name.entry(ir.enum_(id).name.trim().to_lowercase()).or_default().push((
+                "an enum",
+                Site::Enum(id),
+                &ir.enum_(id).name,
+            ));
         }
         for &id in &s.models {
-            by_name.entry(ir.model(id).name.trim().to_lowercase()).or_default().push(("a model", Site::Model(id), &ir.model(id).name));
+            by_name.entry(ir.model(id).name.trim().to_lowercase()).or_default().push((
+                "a model",
+                Site::Model(id),
+                &ir.model(id).name,
+            ));
         }
         for &id in &s.unions {
-            by_name.entry(ir.union(id).name.trim().to_lowercase()).or_default().push(("a union type", Site::Union(id), &ir.union(id).name));
+            by_name.entry(ir.union(id).name.trim().to_lowercase()).or_default().push((
+                "a union type",
+                Site::Union(id),
+                &ir.union(id).name,
+            ));
         }
         for &id in &s.interfaces {
-            by_name
-                .entry(ir.interface(id).name.trim().to_lowercase())
-                .or_default()
-                .push(("an interface", Site::Interface(id), &ir.interface(id).name));
+            by_name.entry(ir.interface(id).name.trim().to_lowercase()).or_default().push((
+                "an interface",
+                Site::Interface(id),
+                &ir.interface(id).name,
+            ));
         }
         for (_, entries) in by_name {
             if entries.len() < 2 {
@@ -142,7 +171,11 @@ impl V<'_> {
             let allowed_pair = entries.len() == 2
                 && entries.iter().any(|(_, n, _)| matches!(n, Site::Interface(_)))
                 && entries.iter().any(|(_, n, _)| match n {
-                    Site::Union(u) => ir.union(*u).interfaces.iter().any(|i| ir.interface(*i).name.eq_ignore_ascii_case(&ir.union(*u).name)),
+                    Site::Union(u) => ir
+                        .union(*u)
+                        .interfaces
+                        .iter()
+                        .any(|i| ir.interface(*i).name.eq_ignore_ascii_case(&ir.union(*u).name)),
                     _ => false,
                 });
             if allowed_pair {
@@ -151,7 +184,10 @@ impl V<'_> {
             let kinds: Vec<&str> = entries.iter().map(|(k, _, _)| *k).collect();
             let (_, node, name) = entries[entries.len() - 1];
             let msg = if kinds.iter().all(|k| *k == kinds[0]) {
-                format!("{} `{name}` appears more than once", kinds[0].trim_start_matches("an ").trim_start_matches("a "))
+                format!(
+                    "{} `{name}` appears more than once",
+                    kinds[0].trim_start_matches("an ").trim_start_matches("a ")
+                )
             } else {
                 let mut uniq: Vec<&str> = kinds.clone();
                 uniq.dedup();
@@ -162,8 +198,12 @@ impl V<'_> {
                 if let Some(l) = first {
                     d.secondary.push(crate::Label { loc: l, message: "first defined here".into() });
                 }
-                if entries.iter().any(|(_, n, _)| matches!(n, Site::Union(_))) && entries.iter().any(|(_, n, _)| matches!(n, Site::Interface(_))) {
-                    d.help = Some("list the interface in the union's `interfaces` to declare that the union extends it".into());
+                if entries.iter().any(|(_, n, _)| matches!(n, Site::Union(_)))
+                    && entries.iter().any(|(_, n, _)| matches!(n, Site::Interface(_)))
+                {
+                    d.help = Some(
+                        "list the interface in the union's `interfaces` to declare that the union extends it".into(),
+                    );
                 }
             }
         }
@@ -172,7 +212,12 @@ impl V<'_> {
     fn enum_(&mut self, id: EnumId) {
         let e = self.ir.enum_(id);
         if e.values.is_empty() {
-            self.emit(Site::Enum(id), Code::E0034, format!("enum `{}` must have at least one value", e.name), "no values");
+            self.emit(
+                Site::Enum(id),
+                Code::E0034,
+                format!("enum `{}` must have at least one value", e.name),
+                "no values",
+            );
         }
         let what = format!("value of enum `{}`", e.name);
         self.duplicates(e.values.iter().enumerate().map(|(i, v)| (v.name.clone(), Site::EnumValue(id, i))), &what);
@@ -192,12 +237,20 @@ impl V<'_> {
         node: impl Fn(usize) -> Site,
         type_node: impl Fn(usize) -> Site,
     ) {
-        self.duplicates(fields.iter().enumerate().map(|(i, f)| (f.name.clone(), node(i))), &format!("field of {owner}"));
+        self.duplicates(
+            fields.iter().enumerate().map(|(i, f)| (f.name.clone(), node(i))),
+            &format!("field of {owner}"),
+        );
         for (i, f) in fields.iter().enumerate() {
             let what = format!("field `{}` of {owner}", f.name);
             if matches!(f.ty.innermost(), Type::Interface(_)) {
                 let name = self.ir.type_name(f.ty.innermost(), ServiceId(u32::MAX));
-                if let Some(d) = self.emit(type_node(i), Code::E0033, format!("type `{name}` of {what} is an interface and cannot be used as a field type"), "interface") {
+                if let Some(d) = self.emit(
+                    type_node(i),
+                    Code::E0033,
+                    format!("type `{name}` of {what} is an interface and cannot be used as a field type"),
+                    "interface",
+                ) {
                     d.help = Some("use the specific model you need, or a union type".into());
                 }
             }
@@ -205,22 +258,47 @@ impl V<'_> {
             let mut seen = BTreeSet::new();
             for a in &f.annotations {
                 if !seen.insert(a) {
-                    self.emit(node(i), Code::E0025, format!("annotation `{a}` of {what} appears more than once"), "duplicate annotation");
-                } else if !annotations.contains(a.as_str()) {
-                    if let Some(d) = self.emit(node(i), Code::E0030, format!("annotation `{a}` of {what} is not defined"), "undefined annotation") {
-                        d.help = Some(format!("declare it under `annotations` (\"{a}\": {{\"description\": \"...\"}}) or import a spec that does"));
-                    }
+                    self.emit(
+                        node(i),
+                        Code::E0025,
+                        format!("annotation `{a}` of {what} appears more than once"),
+                        "duplicate annotation",
+                    );
+                } else if !annotations.contains(a.as_str())
+                    && let Some(d) = self.emit(
+                        node(i),
+                        Code::E0030,
+                        format!("annotation `{a}` of {what} is not defined"),
+                        "undefined annotation",
+                    )
+                {
+                    d.help = Some(format!(
+                        "declare it under `annotations` (\"{a}\": {{\"description\": \"...\"}}) or import a spec that does"
+                    ));
                 }
             }
         }
     }
 
     /// Default value, minimum/maximum and the default's place in that range.
-    fn default_and_range(&mut self, ty: &Type, default: Option<&str>, min: Option<i64>, max: Option<i64>, what: &str, node: Site) {
-        if let (Some(min), Some(max)) = (min, max) {
-            if min > max {
-                self.emit(node, Code::E0028, format!("{what}: minimum {min} must be <= maximum {max}"), "minimum greater than maximum");
-            }
+    fn default_and_range(
+        &mut self,
+        ty: &Type,
+        default: Option<&str>,
+        min: Option<i64>,
+        max: Option<i64>,
+        what: &str,
+        node: Site,
+    ) {
+        if let (Some(min), Some(max)) = (min, max)
+            && min > max
+        {
+            self.emit(
+                node,
+                Code::E0028,
+                format!("{what}: minimum {min} must be <= maximum {max}"),
+                "minimum greater than maximum",
+            );
         }
         let Some(default) = default else { return };
         match check_default(self.ir, ty, default) {
@@ -231,22 +309,36 @@ impl V<'_> {
                 return;
             }
             DefaultCheck::NotAllowed(kind) => {
-                if let Some(d) = self.emit(node, Code::E0027, format!("{what} cannot have a default: defaults are not supported for {kind} types"), "default on a complex type") {
+                if let Some(d) = self.emit(
+                    node,
+                    Code::E0027,
+                    format!("{what} cannot have a default: defaults are not supported for {kind} types"),
+                    "default on a complex type",
+                ) {
                     d.help = Some("remove the default; the receiver decides what an absent value means".into());
                 }
                 return;
             }
         }
-        if let Type::Primitive(p) = ty {
-            if p.is_numeric() {
-                if let Ok(value) = default.trim().parse::<f64>() {
-                    if let Some(min) = min.filter(|m| value < *m as f64) {
-                        self.emit(node, Code::E0029, format!("default `{default}` of {what} must be >= minimum {min}"), "below minimum");
-                    }
-                    if let Some(max) = max.filter(|m| value > *m as f64) {
-                        self.emit(node, Code::E0029, format!("default `{default}` of {what} must be <= maximum {max}"), "above maximum");
-                    }
-                }
+        if let Type::Primitive(p) = ty
+            && p.is_numeric()
+            && let Ok(value) = default.trim().parse::<f64>()
+        {
+            if let Some(min) = min.filter(|m| value < *m as f64) {
+                self.emit(
+                    node,
+                    Code::E0029,
+                    format!("default `{default}` of {what} must be >= minimum {min}"),
+                    "below minimum",
+                );
+            }
+            if let Some(max) = max.filter(|m| value > *m as f64) {
+                self.emit(
+                    node,
+                    Code::E0029,
+                    format!("default `{default}` of {what} must be <= maximum {max}"),
+                    "above maximum",
+                );
             }
         }
     }
@@ -259,7 +351,12 @@ impl V<'_> {
             let at = Site::ModelInterface(id, k);
             for f in &i.fields {
                 let Some(mf) = m.fields.iter().find(|x| x.name == f.name) else {
-                    self.emit(at, Code::E0032, format!("model `{}` is missing field `{}` defined by interface `{}`", m.name, f.name, i.name), "missing interface field");
+                    self.emit(
+                        at,
+                        Code::E0032,
+                        format!("model `{}` is missing field `{}` defined by interface `{}`", m.name, f.name, i.name),
+                        "missing interface field",
+                    );
                     continue;
                 };
                 let idx = m.fields.iter().position(|x| x.name == f.name).unwrap_or(0);
@@ -268,7 +365,10 @@ impl V<'_> {
                     self.emit(
                         Site::FieldType(id, idx),
                         Code::E0032,
-                        format!("field `{}` of model `{}` has type `{got}` but interface `{}` defines it as `{want}`", f.name, m.name, i.name),
+                        format!(
+                            "field `{}` of model `{}` has type `{got}` but interface `{}` defines it as `{want}`",
+                            f.name, m.name, i.name
+                        ),
                         "type differs from the interface",
                     );
                 }
@@ -277,7 +377,10 @@ impl V<'_> {
                     self.emit(
                         Site::Field(id, idx),
                         Code::E0032,
-                        format!("field `{}` of model `{}` cannot be {is}: interface `{}` defines it as {should}", f.name, m.name, i.name),
+                        format!(
+                            "field `{}` of model `{}` cannot be {is}: interface `{}` defines it as {should}",
+                            f.name, m.name, i.name
+                        ),
                         "required differs from the interface",
                     );
                 }
@@ -292,13 +395,16 @@ impl V<'_> {
         if u.members.is_empty() {
             self.emit(Site::Union(id), Code::E0035, format!("{what} must have at least one type"), "no types");
         }
-        self.duplicates(u.members.iter().enumerate().map(|(i, m)| (m.type_name.clone(), Site::UnionMember(id, i))), &format!("type of {what}"));
+        self.duplicates(
+            u.members.iter().enumerate().map(|(i, m)| (m.type_name.clone(), Site::UnionMember(id, i))),
+            &format!("type of {what}"),
+        );
         for (i, m) in u.members.iter().enumerate() {
             let at = Site::UnionMember(id, i);
-            if m.ty.is_unit() {
-                if let Some(d) = self.emit(at, Code::E0036, format!("{what} cannot contain unit"), "unit member") {
-                    d.help = Some("to make a value optional, use the `required` property".into());
-                }
+            if m.ty.is_unit()
+                && let Some(d) = self.emit(at, Code::E0036, format!("{what} cannot contain unit"), "unit member")
+            {
+                d.help = Some("to make a value optional, use the `required` property".into());
             }
             let member_service = match &m.ty {
                 Type::Model(x) => Some(ir.model(*x).service),
@@ -327,27 +433,31 @@ impl V<'_> {
             );
         }
         let Some(disc) = u.discriminator() else {
-            if let Some(&first) = defaults.first() {
-                if let Some(d) = self.emit(
+            if let Some(&first) = defaults.first()
+                && let Some(d) = self.emit(
                     Site::UnionMember(id, first),
                     Code::E0039,
-                    format!("type `{}` of {what} cannot be the default: the union has no discriminator", u.members[first].type_name),
+                    format!(
+                        "type `{}` of {what} cannot be the default: the union has no discriminator",
+                        u.members[first].type_name
+                    ),
                     "default without discriminator",
-                ) {
-                    d.help = Some("add a `discriminator` to the union, or remove `default`".into());
-                }
+                )
+            {
+                d.help = Some("add a `discriminator` to the union, or remove `default`".into());
             }
             // Nested unions must not have a discriminator either.
             for (i, m) in u.members.iter().enumerate() {
-                if let Type::Union(inner) = m.ty {
-                    if inner != id && ir.union(inner).discriminator().is_some() {
-                        self.emit(
-                            Site::UnionMember(id, i),
-                            Code::E0042,
-                            format!("{what} does not specify a discriminator yet its type `{}` does", m.type_name),
-                            "nested union with a discriminator",
-                        );
-                    }
+                if let Type::Union(inner) = m.ty
+                    && inner != id
+                    && ir.union(inner).discriminator().is_some()
+                {
+                    self.emit(
+                        Site::UnionMember(id, i),
+                        Code::E0042,
+                        format!("{what} does not specify a discriminator yet its type `{}` does", m.type_name),
+                        "nested union with a discriminator",
+                    );
                 }
             }
             self.union_cycles(id);
@@ -361,7 +471,12 @@ impl V<'_> {
                 "reserved",
             );
         } else if let Some(problem) = names::name_problem(disc) {
-            self.emit(Site::UnionDiscriminator(id), Code::E0013, format!("discriminator `{disc}` of {what} is invalid: {problem}"), problem);
+            self.emit(
+                Site::UnionDiscriminator(id),
+                Code::E0013,
+                format!("discriminator `{disc}` of {what} is invalid: {problem}"),
+                problem,
+            );
         }
         if !self.union_cycles(id) {
             return;
@@ -379,7 +494,10 @@ impl V<'_> {
             self.emit(
                 Site::UnionDiscriminator(id),
                 Code::E0041,
-                format!("discriminator `{disc}` of {what} must be unique: a field of that name exists on {}", collide.join(", ")),
+                format!(
+                    "discriminator `{disc}` of {what} must be unique: a field of that name exists on {}",
+                    collide.join(", ")
+                ),
                 "collides with a field",
             );
         }
@@ -456,7 +574,11 @@ impl V<'_> {
                         let msg = if p.len() == 2 {
                             format!("union `{}` cannot contain itself as one of its types", ir.union(id).name)
                         } else {
-                            format!("union `{}` cannot contain itself as one of its types or sub-types: {}", ir.union(id).name, p.join(" → "))
+                            format!(
+                                "union `{}` cannot contain itself as one of its types or sub-types: {}",
+                                ir.union(id).name,
+                                p.join(" → ")
+                            )
                         };
                         self.emit(Site::Union(id), Code::E0044, msg, "contains itself");
                         return false;
@@ -504,12 +626,14 @@ impl V<'_> {
                     found.join(", ")
                 );
                 if let Some(d) = self.emit(Site::UnionMember(u, i), Code::E0045, msg, "different discriminator name") {
-                    d.help = Some("all unions should define the same discriminator name, or not define one at all".into());
+                    d.help =
+                        Some("all unions should define the same discriminator name, or not define one at all".into());
                 }
                 continue;
             }
             if discs.iter().next().copied().flatten().is_some() {
-                let values: BTreeSet<&str> = uses.iter().map(|(u, i)| ir.union(*u).members[*i].discriminator_value.as_str()).collect();
+                let values: BTreeSet<&str> =
+                    uses.iter().map(|(u, i)| ir.union(*u).members[*i].discriminator_value.as_str()).collect();
                 if values.len() > 1 {
                     let values: Vec<&str> = values.into_iter().collect();
                     let msg = format!(
@@ -531,7 +655,12 @@ impl V<'_> {
         };
         if !valid {
             let name = self.ir.type_name(&h.ty, ServiceId(u32::MAX));
-            if let Some(d) = self.emit(node, Code::E0046, format!("type `{name}` of header `{}` is invalid: must be a string or the name of an enum", h.name), "invalid header type") {
+            if let Some(d) = self.emit(
+                node,
+                Code::E0046,
+                format!("type `{name}` of header `{}` is invalid: must be a string or the name of an enum", h.name),
+                "invalid header type",
+            ) {
                 d.help = Some("use `string`, an enum, or a list of either".into());
             }
         }
@@ -543,7 +672,12 @@ impl V<'_> {
         let ir = self.ir;
         let r = ir.resource(rid);
         if r.operations.is_empty() {
-            self.emit(Site::Resource(rid), Code::E0048, format!("resource `{}` must have at least one operation", r.type_name), "no operations");
+            self.emit(
+                Site::Resource(rid),
+                Code::E0048,
+                format!("resource `{}` must have at least one operation", r.type_name),
+                "no operations",
+            );
         }
         for &oid in &r.operations {
             self.operation(oid, r);
@@ -556,16 +690,29 @@ impl V<'_> {
         let what = format!("operation `{} {}` of resource `{}`", op.method.as_str(), op.path, r.type_name);
         let from = r.service;
         if let Some(body) = &op.body {
-            if op.method == Method::Get {
-                if let Some(d) = self.emit(Site::Body(oid), Code::E0051, format!("{what} cannot have a body: GET requests carry none"), "body on GET") {
-                    d.help = Some("send the data as query parameters, or use POST".into());
-                }
+            if op.method == Method::Get
+                && let Some(d) = self.emit(
+                    Site::Body(oid),
+                    Code::E0051,
+                    format!("{what} cannot have a body: GET requests carry none"),
+                    "body on GET",
+                )
+            {
+                d.help = Some("send the data as query parameters, or use POST".into());
             }
             if matches!(body.ty.innermost(), Type::Interface(_)) {
-                self.emit(Site::Body(oid), Code::E0033, format!("the body of {what} is an interface and cannot be used as a type"), "interface");
+                self.emit(
+                    Site::Body(oid),
+                    Code::E0033,
+                    format!("the body of {what} is an interface and cannot be used as a type"),
+                    "interface",
+                );
             }
         }
-        self.duplicates(op.parameters.iter().enumerate().map(|(i, p)| (p.name.clone(), Site::Parameter(oid, i))), &format!("parameter of {what}"));
+        self.duplicates(
+            op.parameters.iter().enumerate().map(|(i, p)| (p.name.clone(), Site::Parameter(oid, i))),
+            &format!("parameter of {what}"),
+        );
         let path_names = crate::api_json::path_parameter_names(&op.path);
         for (i, p) in op.parameters.iter().enumerate() {
             let at = Site::Parameter(oid, i);
@@ -574,20 +721,35 @@ impl V<'_> {
             match p.location {
                 ParameterLocation::Path => {
                     if !path_names.contains(&p.name) {
-                        self.emit(at, Code::E0053, format!("path {pwhat} is missing from the path `{}`", op.path), "not in the path");
+                        self.emit(
+                            at,
+                            Code::E0053,
+                            format!("path {pwhat} is missing from the path `{}`", op.path),
+                            "not in the path",
+                        );
                     }
                     if !p.required {
-                        self.emit(at, Code::E0054, format!("path {pwhat} is specified as optional: all path parameters are required"), "optional path parameter");
+                        self.emit(
+                            at,
+                            Code::E0054,
+                            format!("path {pwhat} is specified as optional: all path parameters are required"),
+                            "optional path parameter",
+                        );
                     }
                     let ok = match &p.ty {
                         Type::Primitive(prim) => prim.valid_in_path(),
                         Type::Enum(_) | Type::Unresolved(_) => true,
                         _ => false,
                     };
-                    if !ok {
-                        if let Some(d) = self.emit(Site::ParameterType(oid, i), Code::E0055, format!("path {pwhat} has an invalid type `{tname}`"), "invalid path parameter type") {
-                            d.help = Some(format!("valid types for path parameters are: enum, {}", path_primitives()));
-                        }
+                    if !ok
+                        && let Some(d) = self.emit(
+                            Site::ParameterType(oid, i),
+                            Code::E0055,
+                            format!("path {pwhat} has an invalid type `{tname}`"),
+                            "invalid path parameter type",
+                        )
+                    {
+                        d.help = Some(format!("valid types for path parameters are: enum, {}", path_primitives()));
                     }
                 }
                 ParameterLocation::Query | ParameterLocation::Header => {
@@ -597,26 +759,49 @@ impl V<'_> {
                         Type::List(inner) => match &**inner {
                             Type::Primitive(prim) if prim.valid_in_path() => None,
                             Type::Enum(_) | Type::Unresolved(_) => None,
-                            _ => Some(format!("valid nested types for lists in {kind} parameters are: enum, {}", path_primitives())),
+                            _ => Some(format!(
+                                "valid nested types for lists in {kind} parameters are: enum, {}",
+                                path_primitives()
+                            )),
                         },
-                        Type::Primitive(prim) if !prim.valid_in_path() => Some(format!("`{}` is not supported as a {kind} parameter", prim.as_str())),
-                        Type::Model(_) | Type::Union(_) | Type::Interface(_) => Some(format!("interface, model and union types are not supported as {kind} parameters")),
+                        Type::Primitive(prim) if !prim.valid_in_path() => {
+                            Some(format!("`{}` is not supported as a {kind} parameter", prim.as_str()))
+                        }
+                        Type::Model(_) | Type::Union(_) | Type::Interface(_) => {
+                            Some(format!("interface, model and union types are not supported as {kind} parameters"))
+                        }
                         _ => None,
                     };
                     if let Some(problem) = problem {
-                        self.emit(Site::ParameterType(oid, i), Code::E0052, format!("{pwhat} has an invalid type `{tname}`: {problem}"), "invalid parameter type");
+                        self.emit(
+                            Site::ParameterType(oid, i),
+                            Code::E0052,
+                            format!("{pwhat} has an invalid type `{tname}`: {problem}"),
+                            "invalid parameter type",
+                        );
                     }
                 }
                 ParameterLocation::Form => {
                     if matches!(p.ty.innermost(), Type::Interface(_)) {
-                        self.emit(Site::ParameterType(oid, i), Code::E0033, format!("{pwhat} is an interface and cannot be used as a type"), "interface");
+                        self.emit(
+                            Site::ParameterType(oid, i),
+                            Code::E0033,
+                            format!("{pwhat} is an interface and cannot be used as a type"),
+                            "interface",
+                        );
                     }
                 }
             }
-            if p.default.is_some() && !p.required {
-                if let Some(d) = self.emit(at, Code::E0059, format!("{pwhat} has a default specified: it must be marked required"), "optional with a default") {
-                    d.help = Some("remove `\"required\": false`; the default applies when the parameter is absent".into());
-                }
+            if p.default.is_some()
+                && !p.required
+                && let Some(d) = self.emit(
+                    at,
+                    Code::E0059,
+                    format!("{pwhat} has a default specified: it must be marked required"),
+                    "optional with a default",
+                )
+            {
+                d.help = Some("remove `\"required\": false`; the default applies when the parameter is absent".into());
             }
             self.default_and_range(&p.ty, p.default.as_deref(), p.minimum, p.maximum, &pwhat, at);
         }
@@ -631,7 +816,12 @@ impl V<'_> {
                     ResponseCode::Status(c) => c.to_string(),
                     ResponseCode::Default => "default".into(),
                 };
-                self.emit(at, Code::E0025, format!("response code `{code}` of {what} appears more than once"), "duplicate response code");
+                self.emit(
+                    at,
+                    Code::E0025,
+                    format!("response code `{code}` of {what} appears more than once"),
+                    "duplicate response code",
+                );
             }
             if let ResponseCode::Status(code) = resp.code {
                 if (200..300).contains(&code) {
@@ -639,13 +829,23 @@ impl V<'_> {
                 }
                 if (code == 204 || code == 304) && !resp.ty.is_unit() && !matches!(resp.ty, Type::Unresolved(_)) {
                     let tname = ir.type_name(&resp.ty, from);
-                    if let Some(d) = self.emit(Site::ResponseType(oid, i), Code::E0058, format!("response code `{code}` of {what} must return unit and not `{tname}`"), "must be unit") {
+                    if let Some(d) = self.emit(
+                        Site::ResponseType(oid, i),
+                        Code::E0058,
+                        format!("response code `{code}` of {what} must return unit and not `{tname}`"),
+                        "must be unit",
+                    ) {
                         d.help = Some(format!("{code} responses have no body: use `\"type\": \"unit\"`"));
                     }
                 }
             }
             if matches!(resp.ty.innermost(), Type::Interface(_)) {
-                self.emit(Site::ResponseType(oid, i), Code::E0033, format!("the response type of {what} is an interface and cannot be used as a type"), "interface");
+                self.emit(
+                    Site::ResponseType(oid, i),
+                    Code::E0033,
+                    format!("the response type of {what} is an interface and cannot be used as a type"),
+                    "interface",
+                );
             }
             for (h, header) in resp.headers.iter().enumerate() {
                 self.header(header, Site::ResponseHeader(oid, i, h));
@@ -653,17 +853,17 @@ impl V<'_> {
         }
         // apibuilder compares every 2xx type, `unit` included: one success type per operation.
         let typed: Vec<&(u16, &Type, usize)> = success.iter().collect();
-        if let Some(first) = typed.first() {
-            if typed.iter().any(|(_, t, _)| *t != first.1) {
-                let names: Vec<String> = typed.iter().map(|(_, t, _)| ir.type_name(t, from)).collect();
-                let at = typed.iter().find(|(_, t, _)| *t != first.1).map_or(first.2, |x| x.2);
-                self.emit(
-                    Site::ResponseType(oid, at),
-                    Code::E0057,
-                    format!("{what} cannot have varying response types for 2xx response codes: {}", names.join(", ")),
-                    "different success type",
-                );
-            }
+        if let Some(first) = typed.first()
+            && typed.iter().any(|(_, t, _)| *t != first.1)
+        {
+            let names: Vec<String> = typed.iter().map(|(_, t, _)| ir.type_name(t, from)).collect();
+            let at = typed.iter().find(|(_, t, _)| *t != first.1).map_or(first.2, |x| x.2);
+            self.emit(
+                Site::ResponseType(oid, at),
+                Code::E0057,
+                format!("{what} cannot have varying response types for 2xx response codes: {}", names.join(", ")),
+                "different success type",
+            );
         }
     }
 }
@@ -707,7 +907,11 @@ fn check_default(ir: &Ir, ty: &Type, value: &str) -> DefaultCheck {
                 DefaultCheck::Ok
             } else {
                 let names: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
-                DefaultCheck::Invalid(format!("is not a valid value for enum `{}`; valid values are: {}", e.name, names.join(", ")))
+                DefaultCheck::Invalid(format!(
+                    "is not a valid value for enum `{}`; valid values are: {}",
+                    e.name,
+                    names.join(", ")
+                ))
             }
         }
         Type::List(inner) | Type::Map(inner) => {
@@ -727,7 +931,9 @@ fn check_default(ir: &Ir, ty: &Type, value: &str) -> DefaultCheck {
                 };
                 match check_default(ir, inner, &text) {
                     DefaultCheck::Ok | DefaultCheck::Skip => {}
-                    DefaultCheck::Invalid(reason) => return DefaultCheck::Invalid(format!("has an element `{text}` that {reason}")),
+                    DefaultCheck::Invalid(reason) => {
+                        return DefaultCheck::Invalid(format!("has an element `{text}` that {reason}"));
+                    }
                     other => return other,
                 }
             }
@@ -745,7 +951,9 @@ fn check_default(ir: &Ir, ty: &Type, value: &str) -> DefaultCheck {
                 Primitive::DateIso8601 => is_date(v),
                 Primitive::DateTimeIso8601 => is_date_time(v),
                 Primitive::Json => serde_json::from_str::<serde_json::Value>(value).is_ok(),
-                Primitive::Object => matches!(serde_json::from_str::<serde_json::Value>(value), Ok(serde_json::Value::Object(_))),
+                Primitive::Object => {
+                    matches!(serde_json::from_str::<serde_json::Value>(value), Ok(serde_json::Value::Object(_)))
+                }
                 Primitive::String => true,
                 Primitive::Unit => value.is_empty(),
             };
@@ -817,7 +1025,10 @@ fn is_date_time(v: &str) -> bool {
     let (hms, frac) = clock.split_once('.').unwrap_or((clock, ""));
     let parts: Vec<&str> = hms.split(':').collect();
     let two = |s: &str, max: u32| s.len() == 2 && s.parse::<u32>().is_ok_and(|n| n <= max);
-    let clock_ok = matches!(parts.len(), 2 | 3) && two(parts[0], 23) && two(parts[1], 59) && parts.get(2).is_none_or(|s| two(s, 60));
+    let clock_ok = matches!(parts.len(), 2 | 3)
+        && two(parts[0], 23)
+        && two(parts[1], 59)
+        && parts.get(2).is_none_or(|s| two(s, 60));
     let frac_ok = frac.chars().all(|c| c.is_ascii_digit()) && (frac.is_empty() || parts.len() == 3);
     let zone_ok = match zone {
         "" | "Z" | "z" => true,
@@ -837,7 +1048,9 @@ mod tests {
 
     #[test]
     fn value_formats() {
-        assert!(is_decimal("10.12") && is_decimal("-1") && is_decimal("1e5") && !is_decimal("1.2.3") && !is_decimal("abc"));
+        assert!(
+            is_decimal("10.12") && is_decimal("-1") && is_decimal("1e5") && !is_decimal("1.2.3") && !is_decimal("abc")
+        );
         assert!(is_uuid("5ecf6502-e532-4738-aad5-7ac9701251dd") && !is_uuid("5ecf6502"));
         assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2014-13-01"));
         assert!(is_date_time("2014-04-29T11:56:52Z"));
