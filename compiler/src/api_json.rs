@@ -59,8 +59,8 @@ const UNION_TYPE_KEYS: &[&str] =
 const RESOURCE_KEYS: &[&str] = &["path", "description", "operations", "attributes", "templates", "deprecation"];
 const OPERATION_KEYS: &[&str] =
     &["method", "path", "description", "body", "parameters", "responses", "attributes", "deprecation"];
-const BODY_KEYS: &[&str] = &["type", "description", "attributes", "deprecation"];
-const PARAMETER_KEYS: &[&str] = &[
+pub(crate) const BODY_KEYS: &[&str] = &["type", "description", "attributes", "deprecation"];
+pub(crate) const PARAMETER_KEYS: &[&str] = &[
     "name",
     "type",
     "location",
@@ -73,8 +73,9 @@ const PARAMETER_KEYS: &[&str] = &[
     "attributes",
     "deprecation",
 ];
-const RESPONSE_KEYS: &[&str] = &["type", "headers", "description", "deprecation", "attributes"];
-const HEADER_KEYS: &[&str] = &["name", "type", "required", "default", "description", "attributes", "deprecation"];
+pub(crate) const RESPONSE_KEYS: &[&str] = &["type", "headers", "description", "deprecation", "attributes"];
+pub(crate) const HEADER_KEYS: &[&str] =
+    &["name", "type", "required", "default", "description", "attributes", "deprecation"];
 
 /// What the resolver needs to know about a service that the IR does not keep.
 #[derive(Debug, Default)]
@@ -459,15 +460,7 @@ impl<'a> Lowering<'a, '_> {
         let Some(obj) = self.r.object(node, &what, keys) else { return };
         // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = InterfaceId(self.ir.interfaces.len() as u32);
-        self.ir.interfaces.push(Interface {
-            service: self.service,
-            name: name.to_string(),
-            plural: String::new(),
-            description: None,
-            fields: Vec::new(),
-            attributes: Vec::new(),
-            deprecation: None,
-        });
+        self.ir.interfaces.push(Interface::named(self.service, name, String::new()));
         let fields = self.fields(obj, &what, Vec::new());
         let mut out = Vec::new();
         for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
@@ -531,16 +524,7 @@ impl<'a> Lowering<'a, '_> {
         let Some(obj) = self.r.object(node, &what, keys) else { return };
         // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = ModelId(self.ir.models.len() as u32);
-        self.ir.models.push(Model {
-            service: self.service,
-            name: name.to_string(),
-            plural: String::new(),
-            description: None,
-            fields: Vec::new(),
-            interfaces: Vec::new(),
-            attributes: Vec::new(),
-            deprecation: None,
-        });
+        self.ir.models.push(Model::named(self.service, name, String::new()));
         let templates = self.template_refs(obj, &what, name, false);
         let mut template_fields: Vec<&'a Node> = Vec::new();
         let mut casts = BTreeMap::new();
@@ -594,17 +578,7 @@ impl<'a> Lowering<'a, '_> {
         let Some(obj) = self.r.object(node, &what, keys) else { return };
         // Reserve the id first: members with inline fields declare models of their own meanwhile.
         let id = UnionId(self.ir.unions.len() as u32);
-        self.ir.unions.push(Union {
-            service: self.service,
-            name: name.to_string(),
-            plural: String::new(),
-            encoding: UnionEncoding::Wrapped,
-            description: None,
-            members: Vec::new(),
-            interfaces: Vec::new(),
-            attributes: Vec::new(),
-            deprecation: None,
-        });
+        self.ir.unions.push(Union::named(self.service, name, String::new()));
         let discriminator = self.r.opt_str_span(obj, "discriminator", &what);
         if let Some((_, dspan)) = &discriminator {
             self.map.insert(Site::UnionDiscriminator(id), self.r.loc(*dspan));

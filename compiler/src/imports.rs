@@ -261,54 +261,19 @@ fn declare_summary_types(c: &mut Compiler<'_>, sid: ServiceId, summary: &ImportS
     let s = &mut ir.services[sid.index()];
     for name in &summary.enums {
         s.enums.push(EnumId(ir.enums.len() as u32));
-        ir.enums.push(Enum {
-            service: sid,
-            name: name.clone(),
-            plural: names::pluralize(name),
-            description: None,
-            values: Vec::new(),
-            attributes: Vec::new(),
-            deprecation: None,
-        });
+        ir.enums.push(Enum::named(sid, name, names::pluralize(name)));
     }
     for name in &summary.models {
         s.models.push(ModelId(ir.models.len() as u32));
-        ir.models.push(Model {
-            service: sid,
-            name: name.clone(),
-            plural: names::pluralize(name),
-            description: None,
-            fields: Vec::new(),
-            interfaces: Vec::new(),
-            attributes: Vec::new(),
-            deprecation: None,
-        });
+        ir.models.push(Model::named(sid, name, names::pluralize(name)));
     }
     for name in &summary.unions {
         s.unions.push(UnionId(ir.unions.len() as u32));
-        ir.unions.push(Union {
-            service: sid,
-            name: name.clone(),
-            plural: names::pluralize(name),
-            encoding: UnionEncoding::Wrapped,
-            description: None,
-            members: Vec::new(),
-            interfaces: Vec::new(),
-            attributes: Vec::new(),
-            deprecation: None,
-        });
+        ir.unions.push(Union::named(sid, name, names::pluralize(name)));
     }
     for name in &summary.interfaces {
         s.interfaces.push(InterfaceId(ir.interfaces.len() as u32));
-        ir.interfaces.push(Interface {
-            service: sid,
-            name: name.clone(),
-            plural: names::pluralize(name),
-            description: None,
-            fields: Vec::new(),
-            attributes: Vec::new(),
-            deprecation: None,
-        });
+        ir.interfaces.push(Interface::named(sid, name, names::pluralize(name)));
     }
     s.annotations.extend(summary.annotations.iter().map(|a| Annotation {
         name: a.clone(),

@@ -231,6 +231,69 @@ impl Primitive {
     }
 }
 
+impl Model {
+    /// A model with a name and nothing else: a placeholder, or a name from an import summary.
+    pub fn named(service: ServiceId, name: &str, plural: String) -> Self {
+        Model {
+            service,
+            name: name.to_string(),
+            plural,
+            description: None,
+            fields: Vec::new(),
+            interfaces: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        }
+    }
+}
+
+impl Interface {
+    /// An interface with a name and nothing else.
+    pub fn named(service: ServiceId, name: &str, plural: String) -> Self {
+        Interface {
+            service,
+            name: name.to_string(),
+            plural,
+            description: None,
+            fields: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        }
+    }
+}
+
+impl Union {
+    /// A union with a name and nothing else.
+    pub fn named(service: ServiceId, name: &str, plural: String) -> Self {
+        Union {
+            service,
+            name: name.to_string(),
+            plural,
+            encoding: UnionEncoding::Wrapped,
+            description: None,
+            members: Vec::new(),
+            interfaces: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        }
+    }
+}
+
+impl Enum {
+    /// An enum with a name and nothing else.
+    pub fn named(service: ServiceId, name: &str, plural: String) -> Self {
+        Enum {
+            service,
+            name: name.to_string(),
+            plural,
+            description: None,
+            values: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+        }
+    }
+}
+
 /// A resolved type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -472,19 +472,8 @@ impl Lower<'_, '_> {
         });
         let mut parameters = Vec::new();
         for item in self.r.opt_array(obj, "parameters", &what) {
-            let keys = &[
-                "name",
-                "type",
-                "location",
-                "description",
-                "deprecation",
-                "required",
-                "default",
-                "minimum",
-                "maximum",
-                "example",
-                "attributes",
-            ];
+            // The same keys as in api.json; only `location` is spelled in TitleCase here.
+            let keys = crate::api_json::PARAMETER_KEYS;
             let Some(p) = self.r.object(item, &format!("a parameter of {what}"), keys) else { continue };
             let Some((name, span)) = self.r.req_str(p, "name", &format!("a parameter of {what}")) else { continue };
             let pwhat = format!("parameter `{name}` of {what}");
