@@ -47,7 +47,7 @@ pub fn emit(diags: &[Diagnostic], sources: &Sources, format: Format) -> std::io:
         }
         Format::Github => {
             let mut out = std::io::stdout().lock();
-            for d in diags {
+            for d in diags.iter().filter(|d| d.suppressed.is_none()) {
                 writeln!(out, "{}", to_github(d, sources))?;
             }
             Ok(())
@@ -65,7 +65,7 @@ pub fn write_text<W: termcolor::WriteColor>(
     let config = term::Config::default();
     let styles = term::Styles::default();
     let mut writer = term::StylesWriter::new(out, &styles);
-    for d in diags {
+    for d in diags.iter().filter(|d| d.suppressed.is_none()) {
         let file = ids[d.primary.loc.file.0 as usize];
         let severity = match d.severity {
             Severity::Error => cs::Severity::Error,
@@ -110,8 +110,9 @@ fn line_len(sources: &Sources, d: &Diagnostic, offset: usize) -> usize {
 }
 
 fn write_summary<W: Write>(diags: &[Diagnostic], out: &mut W) -> std::io::Result<()> {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    let shown: Vec<&Diagnostic> = diags.iter().filter(|d| d.suppressed.is_none()).collect();
+    let errors = shown.iter().filter(|d| d.is_error()).count();
+    let warnings = shown.len() - errors;
     if errors + warnings > 0 {
         let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
         writeln!(out, "{} and {} found", plural(errors, "error"), plural(warnings, "warning"))?;
@@ -141,6 +142,7 @@ pub fn to_json(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
         "label": d.primary.message,
         "notes": d.notes,
         "help": d.help,
+        "suppressed": d.suppressed,
     })
 }
 

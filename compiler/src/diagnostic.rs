@@ -27,9 +27,46 @@ pub struct Label {
     pub message: String,
 }
 
+/// What a finding is: a compiler code (`E0024`), or the id of a lint or breaking-change rule
+/// (`FIELD_NAME_SNAKE_CASE`, `FIELD_REMOVED`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DiagnosticId {
+    Code(Code),
+    Rule(&'static str),
+}
+
+impl DiagnosticId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiagnosticId::Code(c) => c.as_str(),
+            DiagnosticId::Rule(r) => r,
+        }
+    }
+
+    /// The compiler code, when this is one.
+    pub fn compiler_code(self) -> Option<Code> {
+        match self {
+            DiagnosticId::Code(c) => Some(c),
+            DiagnosticId::Rule(_) => None,
+        }
+    }
+}
+
+impl From<Code> for DiagnosticId {
+    fn from(code: Code) -> Self {
+        DiagnosticId::Code(code)
+    }
+}
+
+impl PartialEq<Code> for DiagnosticId {
+    fn eq(&self, other: &Code) -> bool {
+        *self == DiagnosticId::Code(*other)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: Code,
+    pub code: DiagnosticId,
     pub severity: Severity,
     pub message: String,
     /// Where the fault is. Every diagnostic the compiler makes has one.
@@ -37,18 +74,34 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// Why this finding is suppressed (a `linter` ignore attribute, an apigen.toml exception),
+    /// when it is. Suppressed findings are reported in JSON but neither shown nor counted.
+    pub suppressed: Option<String>,
 }
 
 impl Diagnostic {
     pub fn new(code: Code, file: FileId, span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
+        Self::with_id(code.into(), code.default_severity(), Loc { file, span }, message, label)
+    }
+
+    /// A finding of a lint or breaking-change rule (or any id) with its severity.
+    pub fn with_id(
+        code: DiagnosticId,
+        severity: Severity,
+        loc: Loc,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
+        let Loc { file, span } = loc;
         Diagnostic {
             code,
-            severity: code.default_severity(),
+            severity,
             message: message.into(),
             primary: Label { loc: Loc { file, span }, message: label.into() },
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            suppressed: None,
         }
     }
 
@@ -71,8 +124,9 @@ impl Diagnostic {
         self
     }
 
+    /// An error that is not suppressed: what makes a command exit 1.
     pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
+        self.severity == Severity::Error && self.suppressed.is_none()
     }
 }
 

@@ -20,7 +20,7 @@ mod validate;
 
 use std::collections::BTreeMap;
 
-pub use diagnostic::{Code, Diagnostic, Label, Severity};
+pub use diagnostic::{Code, Diagnostic, DiagnosticId, Label, Severity};
 use ir::{Ir, ServiceId, SourceMap};
 use source::{FileId, MAX_FILE_BYTES, SourceFile, Sources, Span};
 

@@ -5,7 +5,7 @@ use compiler::ir::{Method, ParameterLocation, Primitive, ResponseCode, Type};
 use compiler::{Code, compile_str};
 
 fn codes(text: &str) -> Vec<Code> {
-    compile_str("t.json", text).diagnostics.iter().map(|d| d.code).collect()
+    compile_str("t.json", text).diagnostics.iter().filter_map(|d| d.code.compiler_code()).collect()
 }
 
 #[test]
