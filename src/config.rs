@@ -16,6 +16,38 @@ pub struct ConfigFile {
     /// Import URIs mapped to spec files (relative to the folder holding apigen.toml).
     #[serde(default)]
     pub imports: BTreeMap<String, String>,
+    #[serde(default)]
+    pub diff: DiffConfig,
+    /// Lint configuration (categories, rules, severities, exceptions).
+    #[serde(default)]
+    pub lint: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffConfig {
+    /// Intended breaking changes: `[[diff.allow]] rule = "FIELD_REMOVED", element = "user.models.user.fields.nick", reason = "…"`.
+    #[serde(default)]
+    pub allow: Vec<AllowedChange>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedChange {
+    pub rule: String,
+    /// The changed element as the diff names it; a trailing `*` allows everything below it.
+    pub element: String,
+    pub reason: String,
+}
+
+impl AllowedChange {
+    pub fn matches(&self, rule: &str, element: &str) -> bool {
+        let element_ok = match self.element.strip_suffix('*') {
+            Some(prefix) => element.starts_with(prefix),
+            None => self.element == element,
+        };
+        element_ok && self.rule.eq_ignore_ascii_case(rule)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -4,3 +4,5 @@
 pub mod config;
 pub mod files;
 pub mod render;
+pub mod repo;
+pub mod report;

@@ -33,7 +33,24 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
-    /// Print the documentation of a diagnostic code, e.g. `apigen explain E0024`.
+    /// Classify every change between two versions of the specs as breaking or not.
+    ///
+    /// `apigen diff BASE CURRENT` compares two spec files or folders; `apigen diff --against REV
+    /// [PATH…]` compares the working tree with a git revision (default PATH: the spec folder of
+    /// apigen.toml). Exit codes: 0 nothing breaking, 1 something breaking, 2 could not answer
+    /// (usage or I/O error, or specs that do not compile).
+    Diff {
+        /// BASE and CURRENT; with --against, the paths to compare.
+        paths: Vec<PathBuf>,
+        /// A git revision to compare the working tree against (e.g. `origin/main`, `HEAD~1`).
+        #[arg(long)]
+        against: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Print the documentation of a diagnostic code or rule, e.g. `apigen explain E0024`.
     Explain { code: String },
 }
 
@@ -59,25 +76,101 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate { paths, format, config } => validate(paths, format, config),
         Command::Explain { code } => explain(&code),
+        Command::Diff { paths, against, format, config } => diff(paths, against, format, config),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Github,
+    Markdown,
+}
+
+fn load_config(config_path: Option<PathBuf>) -> Result<Option<config::Config>> {
+    match config_path {
+        Some(p) => Ok(Some(config::load(&p)?)),
+        None => config::discover(&std::env::current_dir().context("cannot read the working directory")?),
+    }
+}
+
+/// The paths given, or the spec folder of apigen.toml.
+fn spec_paths(paths: Vec<PathBuf>, config: &Option<config::Config>) -> Result<Vec<PathBuf>> {
+    if !paths.is_empty() {
+        return Ok(paths);
+    }
+    match config {
+        Some(c) => Ok(vec![relative_to_cwd(c.specs_dir())]),
+        None => bail!("no PATH given and no `{}` found in this folder or any parent", config::FILE_NAME),
     }
 }
 
 fn validate(paths: Vec<PathBuf>, format: Format, config_path: Option<PathBuf>) -> Result<ExitCode> {
-    let config = match config_path {
-        Some(p) => Some(config::load(&p)?),
-        None => config::discover(&std::env::current_dir().context("cannot read the working directory")?)?,
-    };
-    let paths = if paths.is_empty() {
-        match &config {
-            Some(c) => vec![relative_to_cwd(c.specs_dir())],
-            None => bail!("no PATH given and no `{}` found in this folder or any parent", config::FILE_NAME),
+    let config = load_config(config_path)?;
+    let paths = spec_paths(paths, &config)?;
+    let compilation = apigen::repo::compile_paths(&paths, &compiler_config(&config))?;
+    render::emit(&compilation.diagnostics, &compilation.sources, format).context("cannot write the report")?;
+    Ok(if compilation.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn diff(
+    paths: Vec<PathBuf>,
+    against: Option<String>,
+    format: DiffFormat,
+    config_path: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let cc = compiler_config(&config);
+    let (base, current) = match &against {
+        Some(rev) => {
+            let paths = spec_paths(paths, &config)?;
+            (apigen::repo::compile_revision(rev, &paths, &cc)?, apigen::repo::compile_paths(&paths, &cc)?)
         }
-    } else {
-        paths
+        None => match paths.as_slice() {
+            [base, current] => (
+                apigen::repo::compile_paths(std::slice::from_ref(base), &cc)?,
+                apigen::repo::compile_paths(std::slice::from_ref(current), &cc)?,
+            ),
+            _ => bail!("give BASE and CURRENT (two spec files or folders), or --against REV"),
+        },
     };
-    let spec_files = files::collect(&paths)?;
-    let inputs = files::read_inputs(&spec_files)?;
-    let compiler_config = compiler::Config {
+    // A version that does not compile cannot be compared: show why and answer 2.
+    for (label, c) in [("base", &base), ("current", &current)] {
+        if c.has_errors() {
+            render::emit(&c.diagnostics, &c.sources, Format::Text).context("cannot write the report")?;
+            bail!("the {label} version has errors; fix them before comparing");
+        }
+    }
+    let mut changes = compiler::diff::diff((&base.ir, &base.map), (&current.ir, &current.map));
+    let allow = config.as_ref().map(|c| c.file.diff.allow.as_slice()).unwrap_or_default();
+    for change in &mut changes {
+        if let Some(a) = allow.iter().find(|a| a.matches(change.rule.id, &change.element)) {
+            change.allowed = Some(a.reason.clone());
+        }
+    }
+    let report = apigen::report::build(changes, &base, &current);
+    match format {
+        DiffFormat::Text => {
+            let stream = codespan_reporting::term::termcolor::StandardStream::stdout(render::color_choice());
+            let mut lock = stream.lock();
+            render::write_text(&report.diagnostics, &report.sources, &mut lock)?;
+            use std::io::Write;
+            writeln!(lock, "{}", report.summary())?;
+        }
+        DiffFormat::Json => print!("{}", report.json_lines()),
+        DiffFormat::Github => {
+            for d in &report.diagnostics {
+                println!("{}", render::to_github(d, &report.sources));
+            }
+        }
+        DiffFormat::Markdown => print!("{}", report.markdown()),
+    }
+    Ok(if report.breaking() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn compiler_config(config: &Option<config::Config>) -> compiler::Config {
+    compiler::Config {
         organization_namespace: config.as_ref().and_then(|c| c.file.organization.namespace.clone()),
         imports: config
             .as_ref()
@@ -89,10 +182,7 @@ fn validate(paths: Vec<PathBuf>, format: Format, config_path: Option<PathBuf>) -
                     .collect()
             })
             .unwrap_or_default(),
-    };
-    let compilation = compiler::compile(inputs, &compiler_config, &mut files::DiskLoader);
-    render::emit(&compilation.diagnostics, &compilation.sources, format).context("cannot write the report")?;
-    Ok(if compilation.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    }
 }
 
 /// Shortens an absolute path under the working directory, so diagnostics show `schemas/user.json`.
@@ -106,8 +196,15 @@ fn relative_to_cwd(path: PathBuf) -> PathBuf {
 }
 
 fn explain(code: &str) -> Result<ExitCode> {
+    if let Some(rule) = compiler::diff::rule(code) {
+        println!("{}: {}\n\nClass: {}.", rule.id, rule.summary, rule.class.as_str());
+        if rule.class == compiler::diff::Class::Breaking {
+            println!("Breaks existing {}.", rule.breaks);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(code) = compiler::Code::parse(code) else {
-        bail!("unknown code `{code}`; codes look like E0024 (run `apigen explain --help`)");
+        bail!("unknown code `{code}`; codes look like E0024 or FIELD_REMOVED (run `apigen explain --help`)");
     };
     // Doc comments keep the space after `///`; drop it so the text starts at the margin.
     let text: Vec<&str> = code.explanation().lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();

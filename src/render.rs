@@ -70,6 +70,7 @@ pub fn write_text<W: termcolor::WriteColor>(
         let severity = match d.severity {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
+            Severity::Note => cs::Severity::Note,
         };
         let mut labels = vec![cs::Label::primary(file, d.primary.loc.span.range()).with_message(&d.primary.message)];
         for l in &d.secondary {
@@ -112,7 +113,7 @@ fn line_len(sources: &Sources, d: &Diagnostic, offset: usize) -> usize {
 fn write_summary<W: Write>(diags: &[Diagnostic], out: &mut W) -> std::io::Result<()> {
     let shown: Vec<&Diagnostic> = diags.iter().filter(|d| d.suppressed.is_none()).collect();
     let errors = shown.iter().filter(|d| d.is_error()).count();
-    let warnings = shown.len() - errors;
+    let warnings = shown.iter().filter(|d| d.severity == Severity::Warning).count();
     if errors + warnings > 0 {
         let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
         writeln!(out, "{} and {} found", plural(errors, "error"), plural(warnings, "warning"))?;
@@ -152,6 +153,7 @@ pub fn to_github(d: &Diagnostic, sources: &Sources) -> String {
     let level = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "notice",
     };
     let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");

@@ -9,6 +9,8 @@ use crate::source::{FileId, Loc, Span};
 pub enum Severity {
     Error,
     Warning,
+    /// Information that needs no action, such as a compatible change in a diff.
+    Note,
 }
 
 impl Severity {
@@ -16,6 +18,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }

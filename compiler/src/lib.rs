@@ -6,6 +6,7 @@
 //! Compiling never stops at the first error and never panics on any input.
 
 pub mod diagnostic;
+pub mod diff;
 pub mod ir;
 pub mod json;
 pub mod names;

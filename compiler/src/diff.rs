@@ -1,0 +1,1009 @@
+//! Breaking-change detection: compares the IR of a base version of a repository with the current
+//! one and classifies every change by what it does on the wire to existing clients and servers.
+//!
+//! The catalogue is apibuilder's `ServiceDiff`, plus what it misses: enum wire-value changes,
+//! `discriminator_value` changes, parameter location changes, and a moved operation reported as
+//! one move instead of a removal and an addition. Every change has a rule id from [`RULES`].
+//!
+//! **Invariant:** the diff reads only the two IRs and their source maps; positions come from the
+//! source maps, so the IRs themselves never carry them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::*;
+use crate::source::Loc;
+
+/// How a change affects existing users of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// An existing client or server can now fail or misread data.
+    Breaking,
+    /// Compatible, and worth a changelog line.
+    NonBreaking,
+    /// Compatible and invisible on the wire (documentation, versions, contacts).
+    NotMaterial,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Breaking => "breaking",
+            Class::NonBreaking => "non_breaking",
+            Class::NotMaterial => "not_material",
+        }
+    }
+}
+
+/// One kind of change: its id, class, who breaks, and what it means.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    pub class: Class,
+    /// Who is affected when the change is breaking: `clients`, `servers`, or both.
+    pub breaks: &'static str,
+    pub summary: &'static str,
+}
+
+macro_rules! rules {
+    ($($id:ident $class:ident $breaks:literal $summary:literal;)*) => {
+        /// Every rule the diff can report.
+        pub const RULES: &[Rule] = &[$(Rule { id: stringify!($id), class: Class::$class, breaks: $breaks, summary: $summary },)*];
+    };
+}
+
+rules! {
+    SERVICE_ADDED NonBreaking "" "a service was added to the repository";
+    SERVICE_REMOVED Breaking "clients" "a service was removed: every client of it breaks";
+    NAMESPACE_CHANGED Breaking "clients" "the namespace changed: generated code and qualified type names move";
+    BASE_URL_CHANGED NonBreaking "" "the base URL changed";
+    SERVICE_DOC_CHANGED NotMaterial "" "a description, contact, license, version or attribute of the service changed";
+    HEADER_ADDED_REQUIRED Breaking "clients" "a required header was added: existing clients do not send it";
+    HEADER_ADDED_OPTIONAL NonBreaking "" "an optional header was added";
+    HEADER_REMOVED NonBreaking "" "a header was removed: servers stop reading it";
+    HEADER_TYPE_CHANGED Breaking "clients" "a header's type changed";
+    HEADER_NOW_REQUIRED Breaking "clients" "a header became required";
+    HEADER_NOW_OPTIONAL NonBreaking "" "a header became optional";
+    IMPORT_CHANGED NotMaterial "" "an import was added or removed";
+    TYPE_ADDED NonBreaking "" "an enum, model, union or interface was added";
+    TYPE_REMOVED Breaking "clients and servers" "an enum, model, union or interface was removed";
+    TYPE_DOC_CHANGED NotMaterial "" "a description, plural, attribute or deprecation of a type changed";
+    ENUM_VALUE_ADDED NonBreaking "" "an enum value was added (clients should read unknown values)";
+    ENUM_VALUE_REMOVED Breaking "clients and servers" "an enum value was removed: data holding it no longer parses";
+    ENUM_VALUE_WIRE_CHANGED Breaking "clients and servers" "an enum value's wire string changed";
+    FIELD_ADDED_OPTIONAL NonBreaking "" "an optional field, or a required field with a default, was added";
+    FIELD_ADDED_REQUIRED Breaking "clients" "a required field without a default was added: old writers omit it";
+    FIELD_REMOVED Breaking "clients" "a field was removed: readers that expect it break";
+    FIELD_TYPE_CHANGED Breaking "clients and servers" "a field's type changed";
+    FIELD_NOW_REQUIRED Breaking "clients" "a field became required";
+    FIELD_NOW_OPTIONAL NonBreaking "" "a field became optional";
+    DEFAULT_REMOVED Breaking "clients" "a default was removed: values that relied on it must now be sent";
+    DEFAULT_CHANGED NonBreaking "" "a default was added or changed";
+    MINIMUM_TIGHTENED Breaking "clients" "a minimum was added or raised: values that were valid are rejected";
+    MAXIMUM_TIGHTENED Breaking "clients" "a maximum was added or lowered: values that were valid are rejected";
+    BOUND_RELAXED NonBreaking "" "a minimum or maximum was removed or relaxed";
+    INTERFACES_CHANGED Breaking "clients" "the interfaces a model or union implements changed";
+    UNION_MEMBER_ADDED NonBreaking "" "a union member was added (clients should read unknown members)";
+    UNION_MEMBER_REMOVED Breaking "clients and servers" "a union member was removed";
+    DISCRIMINATOR_CHANGED Breaking "clients and servers" "a union's discriminator was added, removed or renamed";
+    DISCRIMINATOR_VALUE_CHANGED Breaking "clients and servers" "a union member's discriminator value changed";
+    UNION_DEFAULT_ADDED NonBreaking "" "a union got a default member";
+    UNION_DEFAULT_CHANGED Breaking "clients and servers" "a union's default member changed or was removed";
+    RESOURCE_ADDED NonBreaking "" "a resource was added";
+    RESOURCE_REMOVED Breaking "clients" "a resource was removed";
+    OPERATION_ADDED NonBreaking "" "an operation was added";
+    OPERATION_REMOVED Breaking "clients" "an operation was removed";
+    OPERATION_MOVED Breaking "clients" "an operation's path changed: clients call the old path";
+    OPERATION_DOC_CHANGED NotMaterial "" "a description, attribute or deprecation of an operation changed";
+    BODY_ADDED Breaking "clients" "an operation now takes a body";
+    BODY_REMOVED Breaking "clients" "an operation no longer takes a body";
+    BODY_TYPE_CHANGED Breaking "clients" "an operation's body type changed";
+    PARAMETER_ADDED_REQUIRED Breaking "clients" "a required parameter without a default was added";
+    PARAMETER_ADDED_OPTIONAL NonBreaking "" "an optional parameter, or a required one with a default, was added";
+    PARAMETER_REMOVED Breaking "clients" "a parameter was removed: clients that send it may be rejected";
+    PARAMETER_TYPE_CHANGED Breaking "clients" "a parameter's type changed";
+    PARAMETER_LOCATION_CHANGED Breaking "clients" "a parameter moved (path, query, form, header)";
+    PARAMETER_NOW_REQUIRED Breaking "clients" "a parameter became required";
+    PARAMETER_NOW_OPTIONAL NonBreaking "" "a parameter became optional";
+    RESPONSE_ADDED NonBreaking "" "a response code was added";
+    RESPONSE_REMOVED Breaking "clients" "a response code was removed";
+    RESPONSE_TYPE_CHANGED Breaking "clients" "a response's type changed";
+    ANNOTATION_CHANGED NotMaterial "" "an annotation was added, removed or changed";
+}
+
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id.trim()))
+}
+
+/// Which version a change's location is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    Base,
+    Current,
+}
+
+/// One classified change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub rule: &'static Rule,
+    /// A stable name of the changed element, used by suppressions:
+    /// `user.models.user.fields.email`, `user.resources.user.operations.GET /users/:id`.
+    pub element: String,
+    pub message: String,
+    /// Where to point: the current version, or the base one for something removed.
+    pub loc: Option<(Side, Loc)>,
+    /// Why the change is allowed (an `apigen.toml` suppression), when it is.
+    pub allowed: Option<String>,
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+impl Eq for Rule {}
+
+impl Change {
+    pub fn class(&self) -> Class {
+        self.rule.class
+    }
+
+    /// Breaking and not allowed: what makes `apigen diff` exit 1.
+    pub fn is_blocking(&self) -> bool {
+        self.rule.class == Class::Breaking && self.allowed.is_none()
+    }
+}
+
+/// Compares two versions. Both IRs should come from error-free compilations.
+pub fn diff(base: (&Ir, &SourceMap), current: (&Ir, &SourceMap)) -> Vec<Change> {
+    let mut d = Differ { a: base.0, am: base.1, b: current.0, bm: current.1, out: Vec::new() };
+    let services = |ir: &Ir| -> BTreeMap<String, ServiceId> {
+        ir.service_ids()
+            .filter(|s| ir.service(*s).format != SourceFormat::ImportSummary)
+            .map(|s| (ir.service(s).key.clone(), s))
+            .collect()
+    };
+    let (sa, sb) = (services(d.a), services(d.b));
+    for (key, &s) in &sa {
+        match sb.get(key) {
+            Some(&t) => d.service(key, s, t),
+            None => d.removed("SERVICE_REMOVED", key.clone(), format!("service removed: {key}"), Site::ServiceName(s)),
+        }
+    }
+    for (key, &t) in &sb {
+        if !sa.contains_key(key) {
+            d.added("SERVICE_ADDED", key.clone(), format!("service added: {key}"), Site::ServiceName(t));
+        }
+    }
+    d.out.sort_by(|x, y| (x.rule.class, &x.element, x.rule.id).cmp(&(y.rule.class, &y.element, y.rule.id)));
+    d.out
+}
+
+struct Differ<'a> {
+    a: &'a Ir,
+    am: &'a SourceMap,
+    b: &'a Ir,
+    bm: &'a SourceMap,
+    out: Vec<Change>,
+}
+
+fn rule_of(id: &str) -> &'static Rule {
+    rule(id).unwrap_or_else(|| panic!("diff rule `{id}` is not in RULES"))
+}
+
+/// Type names compared across versions: local names short, imported names qualified.
+fn type_text(ir: &Ir, ty: &Type, from: ServiceId) -> String {
+    ir.type_name(ty, from)
+}
+
+fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+impl Differ<'_> {
+    fn push(&mut self, id: &str, element: String, message: String, loc: Option<(Side, Loc)>) {
+        self.out.push(Change { rule: rule_of(id), element, message, loc, allowed: None });
+    }
+
+    /// A change located in the current version.
+    fn added(&mut self, id: &str, element: String, message: String, site: Site) {
+        let loc = self.bm.get(site).map(|l| (Side::Current, l));
+        self.push(id, element, message, loc);
+    }
+
+    /// A change located in the base version (something removed).
+    fn removed(&mut self, id: &str, element: String, message: String, site: Site) {
+        let loc = self.am.get(site).map(|l| (Side::Base, l));
+        self.push(id, element, message, loc);
+    }
+
+    fn service(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (x, y) = (self.a.service(s), self.b.service(t));
+        let at = Site::ServiceName(t);
+        if x.namespace != y.namespace {
+            self.added(
+                "NAMESPACE_CHANGED",
+                key.into(),
+                format!("namespace changed from {} to {}", x.namespace, y.namespace),
+                at,
+            );
+        }
+        if x.base_url != y.base_url {
+            self.added(
+                "BASE_URL_CHANGED",
+                key.into(),
+                format!("base_url changed from {} to {}", opt(&x.base_url), opt(&y.base_url)),
+                at,
+            );
+        }
+        let docs = [
+            ("description", x.description.clone(), y.description.clone()),
+            ("version", x.version.clone(), y.version.clone()),
+            ("contact/name", x.info.contact_name.clone(), y.info.contact_name.clone()),
+            ("contact/url", x.info.contact_url.clone(), y.info.contact_url.clone()),
+            ("contact/email", x.info.contact_email.clone(), y.info.contact_email.clone()),
+            ("license/name", x.info.license_name.clone(), y.info.license_name.clone()),
+            ("license/url", x.info.license_url.clone(), y.info.license_url.clone()),
+            ("name", Some(x.name.clone()), Some(y.name.clone())),
+        ];
+        for (label, from, to) in docs {
+            if from != to {
+                self.added("SERVICE_DOC_CHANGED", format!("{key}.{label}"), changed_msg(label, &from, &to), at);
+            }
+        }
+        if x.attributes != y.attributes {
+            self.added("SERVICE_DOC_CHANGED", format!("{key}.attributes"), "service attributes changed".into(), at);
+        }
+        self.headers(
+            &format!("{key}.headers"),
+            "header",
+            &x.headers,
+            &y.headers,
+            |i| Site::Header(s, i),
+            |i| Site::Header(t, i),
+        );
+        let uris = |imports: &[Import]| imports.iter().map(|i| i.uri.clone()).collect::<BTreeSet<_>>();
+        let (ia, ib) = (uris(&x.imports), uris(&y.imports));
+        for uri in ia.difference(&ib) {
+            self.added("IMPORT_CHANGED", format!("{key}.imports.{uri}"), format!("import removed: {uri}"), at);
+        }
+        for uri in ib.difference(&ia) {
+            self.added("IMPORT_CHANGED", format!("{key}.imports.{uri}"), format!("import added: {uri}"), at);
+        }
+        let anns =
+            |v: &[Annotation]| v.iter().map(|a| (a.name.clone(), a.description.clone())).collect::<BTreeMap<_, _>>();
+        if anns(&x.annotations) != anns(&y.annotations) {
+            self.added("ANNOTATION_CHANGED", format!("{key}.annotations"), "annotations changed".into(), at);
+        }
+        self.enums(key, s, t);
+        self.models(key, s, t);
+        self.interfaces(key, s, t);
+        self.unions(key, s, t);
+        self.resources(key, s, t);
+    }
+
+    fn headers(
+        &mut self,
+        prefix: &str,
+        label: &str,
+        xs: &[Header],
+        ys: &[Header],
+        site_a: impl Fn(usize) -> Site,
+        site_b: impl Fn(usize) -> Site,
+    ) {
+        for (i, h) in xs.iter().enumerate() {
+            let el = format!("{prefix}.{}", h.name);
+            match ys.iter().position(|o| o.name.eq_ignore_ascii_case(&h.name)) {
+                None => self.removed("HEADER_REMOVED", el, format!("{label} removed: {}", h.name), site_a(i)),
+                Some(j) => {
+                    let o = &ys[j];
+                    let (ta, tb) =
+                        (self.a.type_name(&h.ty, ServiceId(u32::MAX)), self.b.type_name(&o.ty, ServiceId(u32::MAX)));
+                    if short(&ta) != short(&tb) {
+                        self.added(
+                            "HEADER_TYPE_CHANGED",
+                            el.clone(),
+                            format!("{label} {} type changed from {ta} to {tb}", h.name),
+                            site_b(j),
+                        );
+                    }
+                    if !h.required && o.required {
+                        self.added(
+                            "HEADER_NOW_REQUIRED",
+                            el.clone(),
+                            format!("{label} {} is now required", h.name),
+                            site_b(j),
+                        );
+                    } else if h.required && !o.required {
+                        self.added(
+                            "HEADER_NOW_OPTIONAL",
+                            el.clone(),
+                            format!("{label} {} is no longer required", h.name),
+                            site_b(j),
+                        );
+                    }
+                    self.default_change(&el, &format!("{label} {}", h.name), &h.default, &o.default, site_b(j));
+                }
+            }
+        }
+        for (j, o) in ys.iter().enumerate() {
+            if !xs.iter().any(|h| h.name.eq_ignore_ascii_case(&o.name)) {
+                let el = format!("{prefix}.{}", o.name);
+                if o.required && o.default.is_none() {
+                    self.added("HEADER_ADDED_REQUIRED", el, format!("required {label} added: {}", o.name), site_b(j));
+                } else {
+                    self.added("HEADER_ADDED_OPTIONAL", el, format!("optional {label} added: {}", o.name), site_b(j));
+                }
+            }
+        }
+    }
+
+    fn default_change(&mut self, el: &str, label: &str, from: &Option<String>, to: &Option<String>, at: Site) {
+        match (from, to) {
+            (Some(f), None) => self.added("DEFAULT_REMOVED", el.into(), format!("{label} default removed: {f}"), at),
+            (None, Some(t)) => self.added("DEFAULT_CHANGED", el.into(), format!("{label} default added: {t}"), at),
+            (Some(f), Some(t)) if f != t => {
+                self.added("DEFAULT_CHANGED", el.into(), format!("{label} default changed from {f} to {t}"), at)
+            }
+            _ => {}
+        }
+    }
+
+    fn bounds(
+        &mut self,
+        el: &str,
+        label: &str,
+        (amin, amax): (Option<i64>, Option<i64>),
+        (bmin, bmax): (Option<i64>, Option<i64>),
+        at: Site,
+    ) {
+        match (amin, bmin) {
+            (None, Some(n)) => self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum added: {n}"), at),
+            (Some(f), Some(t)) if t > f => {
+                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum changed from {f} to {t}"), at)
+            }
+            (Some(f), Some(t)) if t < f => {
+                self.added("BOUND_RELAXED", el.into(), format!("{label} minimum changed from {f} to {t}"), at)
+            }
+            (Some(f), None) => self.added("BOUND_RELAXED", el.into(), format!("{label} minimum removed: {f}"), at),
+            _ => {}
+        }
+        match (amax, bmax) {
+            (None, Some(n)) => self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum added: {n}"), at),
+            (Some(f), Some(t)) if t < f => {
+                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum changed from {f} to {t}"), at)
+            }
+            (Some(f), Some(t)) if t > f => {
+                self.added("BOUND_RELAXED", el.into(), format!("{label} maximum changed from {f} to {t}"), at)
+            }
+            (Some(f), None) => self.added("BOUND_RELAXED", el.into(), format!("{label} maximum removed: {f}"), at),
+            _ => {}
+        }
+    }
+
+    fn doc(&mut self, el: &str, label: &str, changed: bool, at: Site) {
+        if changed {
+            self.added("TYPE_DOC_CHANGED", el.into(), format!("{label} documentation changed"), at);
+        }
+    }
+
+    fn enums(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (a, b) = (self.a, self.b);
+        let xs = by_name(a.service(s).enums.iter().map(|id| (a.enum_(*id).name.clone(), *id)));
+        let ys = by_name(b.service(t).enums.iter().map(|id| (b.enum_(*id).name.clone(), *id)));
+        for (name, &ea) in &xs {
+            let el = format!("{key}.enums.{name}");
+            let Some(&eb) = ys.get(name) else {
+                self.removed("TYPE_REMOVED", el, format!("enum removed: {name}"), Site::Enum(ea));
+                continue;
+            };
+            let (x, y) = (a.enum_(ea), b.enum_(eb));
+            self.doc(
+                &el,
+                &format!("enum {name}"),
+                x.description != y.description
+                    || x.plural != y.plural
+                    || x.deprecation != y.deprecation
+                    || x.attributes != y.attributes,
+                Site::Enum(eb),
+            );
+            for (i, v) in x.values.iter().enumerate() {
+                let vel = format!("{el}.values.{}", v.name);
+                match y.values.iter().position(|o| o.name == v.name) {
+                    None => self.removed(
+                        "ENUM_VALUE_REMOVED",
+                        vel,
+                        format!("enum {name} value removed: {}", v.name),
+                        Site::EnumValue(ea, i),
+                    ),
+                    Some(j) if y.values[j].value != v.value => self.added(
+                        "ENUM_VALUE_WIRE_CHANGED",
+                        vel,
+                        format!(
+                            "enum {name} value {} wire value changed from {} to {}",
+                            v.name, v.value, y.values[j].value
+                        ),
+                        Site::EnumValue(eb, j),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for (j, v) in y.values.iter().enumerate() {
+                if !x.values.iter().any(|o| o.name == v.name) {
+                    self.added(
+                        "ENUM_VALUE_ADDED",
+                        format!("{el}.values.{}", v.name),
+                        format!("enum {name} value added: {}", v.name),
+                        Site::EnumValue(eb, j),
+                    );
+                }
+            }
+        }
+        for (name, &eb) in &ys {
+            if !xs.contains_key(name) {
+                self.added("TYPE_ADDED", format!("{key}.enums.{name}"), format!("enum added: {name}"), Site::Enum(eb));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // Fields live in models and interfaces; the sites differ.
+    fn fields(
+        &mut self,
+        el: &str,
+        owner: &str,
+        (xs, s): (&[Field], ServiceId),
+        (ys, t): (&[Field], ServiceId),
+        site_a: impl Fn(usize) -> Site,
+        site_b: impl Fn(usize) -> Site,
+        type_site_b: impl Fn(usize) -> Site,
+    ) {
+        for (i, f) in xs.iter().enumerate() {
+            let fel = format!("{el}.fields.{}", f.name);
+            let label = format!("{owner} field {}", f.name);
+            let Some(j) = ys.iter().position(|o| o.name == f.name) else {
+                self.removed("FIELD_REMOVED", fel, format!("{owner} field removed: {}", f.name), site_a(i));
+                continue;
+            };
+            let o = &ys[j];
+            let (ta, tb) = (type_text(self.a, &f.ty, s), type_text(self.b, &o.ty, t));
+            if ta != tb {
+                self.added(
+                    "FIELD_TYPE_CHANGED",
+                    fel.clone(),
+                    format!("{label} type changed from {ta} to {tb}"),
+                    type_site_b(j),
+                );
+            }
+            if !f.required && o.required {
+                self.added("FIELD_NOW_REQUIRED", fel.clone(), format!("{label} is now required"), site_b(j));
+            } else if f.required && !o.required {
+                self.added("FIELD_NOW_OPTIONAL", fel.clone(), format!("{label} is no longer required"), site_b(j));
+            }
+            self.default_change(&fel, &label, &f.default, &o.default, site_b(j));
+            self.bounds(&fel, &label, (f.minimum, f.maximum), (o.minimum, o.maximum), site_b(j));
+        }
+        for (j, o) in ys.iter().enumerate() {
+            if !xs.iter().any(|f| f.name == o.name) {
+                let fel = format!("{el}.fields.{}", o.name);
+                match (o.required, &o.default) {
+                    (true, None) => self.added(
+                        "FIELD_ADDED_REQUIRED",
+                        fel,
+                        format!("{owner} required field added: {}", o.name),
+                        site_b(j),
+                    ),
+                    (true, Some(d)) => self.added(
+                        "FIELD_ADDED_OPTIONAL",
+                        fel,
+                        format!("{owner} required field added: {}, defaults to {d}", o.name),
+                        site_b(j),
+                    ),
+                    (false, _) => self.added(
+                        "FIELD_ADDED_OPTIONAL",
+                        fel,
+                        format!("{owner} optional field added: {}", o.name),
+                        site_b(j),
+                    ),
+                }
+            }
+        }
+    }
+
+    fn models(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (a, b) = (self.a, self.b);
+        let xs = by_name(a.service(s).models.iter().map(|id| (a.model(*id).name.clone(), *id)));
+        let ys = by_name(b.service(t).models.iter().map(|id| (b.model(*id).name.clone(), *id)));
+        for (name, &ma) in &xs {
+            let el = format!("{key}.models.{name}");
+            let Some(&mb) = ys.get(name) else {
+                self.removed("TYPE_REMOVED", el, format!("model removed: {name}"), Site::Model(ma));
+                continue;
+            };
+            let (x, y) = (a.model(ma), b.model(mb));
+            self.doc(
+                &el,
+                &format!("model {name}"),
+                x.description != y.description
+                    || x.plural != y.plural
+                    || x.deprecation != y.deprecation
+                    || x.attributes != y.attributes,
+                Site::Model(mb),
+            );
+            let ia: BTreeSet<&str> = x.interfaces.iter().map(|i| a.interface(*i).name.as_str()).collect();
+            let ib: BTreeSet<&str> = y.interfaces.iter().map(|i| b.interface(*i).name.as_str()).collect();
+            if ia != ib {
+                self.added(
+                    "INTERFACES_CHANGED",
+                    el.clone(),
+                    format!("model {name} interfaces changed from [{}] to [{}]", join(&ia), join(&ib)),
+                    Site::Model(mb),
+                );
+            }
+            self.fields(
+                &el,
+                &format!("model {name}"),
+                (&x.fields, s),
+                (&y.fields, t),
+                |i| Site::Field(ma, i),
+                |j| Site::Field(mb, j),
+                |j| Site::FieldType(mb, j),
+            );
+        }
+        for (name, &mb) in &ys {
+            if !xs.contains_key(name) {
+                self.added(
+                    "TYPE_ADDED",
+                    format!("{key}.models.{name}"),
+                    format!("model added: {name}"),
+                    Site::Model(mb),
+                );
+            }
+        }
+    }
+
+    fn interfaces(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (a, b) = (self.a, self.b);
+        let xs = by_name(a.service(s).interfaces.iter().map(|id| (a.interface(*id).name.clone(), *id)));
+        let ys = by_name(b.service(t).interfaces.iter().map(|id| (b.interface(*id).name.clone(), *id)));
+        for (name, &ia) in &xs {
+            let el = format!("{key}.interfaces.{name}");
+            let Some(&ib) = ys.get(name) else {
+                self.removed("TYPE_REMOVED", el, format!("interface removed: {name}"), Site::Interface(ia));
+                continue;
+            };
+            let (x, y) = (a.interface(ia), b.interface(ib));
+            self.doc(
+                &el,
+                &format!("interface {name}"),
+                x.description != y.description || x.plural != y.plural || x.deprecation != y.deprecation,
+                Site::Interface(ib),
+            );
+            self.fields(
+                &el,
+                &format!("interface {name}"),
+                (&x.fields, s),
+                (&y.fields, t),
+                |i| Site::InterfaceField(ia, i),
+                |j| Site::InterfaceField(ib, j),
+                |j| Site::InterfaceFieldType(ib, j),
+            );
+        }
+        for (name, &ib) in &ys {
+            if !xs.contains_key(name) {
+                self.added(
+                    "TYPE_ADDED",
+                    format!("{key}.interfaces.{name}"),
+                    format!("interface added: {name}"),
+                    Site::Interface(ib),
+                );
+            }
+        }
+    }
+
+    fn unions(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (a, b) = (self.a, self.b);
+        let xs = by_name(a.service(s).unions.iter().map(|id| (a.union(*id).name.clone(), *id)));
+        let ys = by_name(b.service(t).unions.iter().map(|id| (b.union(*id).name.clone(), *id)));
+        for (name, &ua) in &xs {
+            let el = format!("{key}.unions.{name}");
+            let Some(&ub) = ys.get(name) else {
+                self.removed("TYPE_REMOVED", el, format!("union removed: {name}"), Site::Union(ua));
+                continue;
+            };
+            let (x, y) = (a.union(ua), b.union(ub));
+            self.doc(
+                &el,
+                &format!("union {name}"),
+                x.description != y.description
+                    || x.plural != y.plural
+                    || x.deprecation != y.deprecation
+                    || x.attributes != y.attributes,
+                Site::Union(ub),
+            );
+            if x.encoding != y.encoding {
+                let show = |u: &Union| u.discriminator().map_or("none".to_string(), str::to_string);
+                self.added(
+                    "DISCRIMINATOR_CHANGED",
+                    el.clone(),
+                    format!("union {name} discriminator changed from {} to {}", show(x), show(y)),
+                    Site::Union(ub),
+                );
+            }
+            let ia: BTreeSet<&str> = x.interfaces.iter().map(|i| a.interface(*i).name.as_str()).collect();
+            let ib: BTreeSet<&str> = y.interfaces.iter().map(|i| b.interface(*i).name.as_str()).collect();
+            if ia != ib {
+                self.added(
+                    "INTERFACES_CHANGED",
+                    el.clone(),
+                    format!("union {name} interfaces changed from [{}] to [{}]", join(&ia), join(&ib)),
+                    Site::Union(ub),
+                );
+            }
+            let default = |u: &Union| u.members.iter().find(|m| m.default).map(|m| m.type_name.clone());
+            match (default(x), default(y)) {
+                (None, Some(d)) => self.added(
+                    "UNION_DEFAULT_ADDED",
+                    el.clone(),
+                    format!("union {name} default type added: {d}"),
+                    Site::Union(ub),
+                ),
+                (Some(f), None) => self.added(
+                    "UNION_DEFAULT_CHANGED",
+                    el.clone(),
+                    format!("union {name} default type removed: {f}"),
+                    Site::Union(ub),
+                ),
+                (Some(f), Some(d)) if f != d => self.added(
+                    "UNION_DEFAULT_CHANGED",
+                    el.clone(),
+                    format!("union {name} default type changed from {f} to {d}"),
+                    Site::Union(ub),
+                ),
+                _ => {}
+            }
+            for (i, m) in x.members.iter().enumerate() {
+                let mel = format!("{el}.types.{}", m.type_name);
+                match y.members.iter().position(|o| o.type_name == m.type_name) {
+                    None => self.removed(
+                        "UNION_MEMBER_REMOVED",
+                        mel,
+                        format!("union {name} type removed: {}", m.type_name),
+                        Site::UnionMember(ua, i),
+                    ),
+                    Some(j) if y.members[j].discriminator_value != m.discriminator_value => self.added(
+                        "DISCRIMINATOR_VALUE_CHANGED",
+                        mel,
+                        format!(
+                            "union {name} type {} discriminator value changed from {} to {}",
+                            m.type_name, m.discriminator_value, y.members[j].discriminator_value
+                        ),
+                        Site::UnionMember(ub, j),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for (j, m) in y.members.iter().enumerate() {
+                if !x.members.iter().any(|o| o.type_name == m.type_name) {
+                    self.added(
+                        "UNION_MEMBER_ADDED",
+                        format!("{el}.types.{}", m.type_name),
+                        format!("union {name} type added: {}", m.type_name),
+                        Site::UnionMember(ub, j),
+                    );
+                }
+            }
+        }
+        for (name, &ub) in &ys {
+            if !xs.contains_key(name) {
+                self.added(
+                    "TYPE_ADDED",
+                    format!("{key}.unions.{name}"),
+                    format!("union added: {name}"),
+                    Site::Union(ub),
+                );
+            }
+        }
+    }
+
+    fn resources(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (a, b) = (self.a, self.b);
+        let xs = by_name(a.service(s).resources.iter().map(|id| (a.resource(*id).type_name.clone(), *id)));
+        let ys = by_name(b.service(t).resources.iter().map(|id| (b.resource(*id).type_name.clone(), *id)));
+        for (name, &ra) in &xs {
+            let el = format!("{key}.resources.{name}");
+            let Some(&rb) = ys.get(name) else {
+                self.removed("RESOURCE_REMOVED", el, format!("resource removed: {name}"), Site::Resource(ra));
+                continue;
+            };
+            self.operations(&el, name, (ra, s), (rb, t));
+        }
+        for (name, &rb) in &ys {
+            if !xs.contains_key(name) {
+                self.added(
+                    "RESOURCE_ADDED",
+                    format!("{key}.resources.{name}"),
+                    format!("resource added: {name}"),
+                    Site::Resource(rb),
+                );
+            }
+        }
+    }
+
+    fn operations(
+        &mut self,
+        el: &str,
+        rname: &str,
+        (ra, s): (ResourceId, ServiceId),
+        (rb, t): (ResourceId, ServiceId),
+    ) {
+        let (a, b) = (self.a, self.b);
+        let label = |op: &Operation| format!("{} {}", op.method.as_str(), op.path);
+        let xs: BTreeMap<String, OperationId> =
+            a.resource(ra).operations.iter().map(|o| (label(a.operation(*o)), *o)).collect();
+        let ys: BTreeMap<String, OperationId> =
+            b.resource(rb).operations.iter().map(|o| (label(b.operation(*o)), *o)).collect();
+        let removed: Vec<(&String, OperationId)> =
+            xs.iter().filter(|(k, _)| !ys.contains_key(*k)).map(|(k, v)| (k, *v)).collect();
+        let mut added: Vec<(&String, OperationId)> =
+            ys.iter().filter(|(k, _)| !xs.contains_key(*k)).map(|(k, v)| (k, *v)).collect();
+        for (k, &oa) in &xs {
+            if let Some(&ob) = ys.get(k) {
+                self.operation(
+                    &format!("{el}.operations.{k}"),
+                    &format!("resource {rname} operation {k}"),
+                    (oa, s),
+                    (ob, t),
+                );
+            }
+        }
+        for (k, oa) in removed {
+            // The same operation at a new path: one move, then its other changes.
+            let signature = |ir: &Ir, o: OperationId, sid: ServiceId| signature(ir, ir.operation(o), sid);
+            let moved = added.iter().position(|(_, ob)| signature(a, oa, s) == signature(b, *ob, t));
+            match moved {
+                Some(i) => {
+                    let (nk, ob) = added.remove(i);
+                    let oel = format!("{el}.operations.{k}");
+                    self.added(
+                        "OPERATION_MOVED",
+                        oel.clone(),
+                        format!("resource {rname} operation moved from {k} to {nk}"),
+                        Site::OperationPath(ob),
+                    );
+                    self.operation(&oel, &format!("resource {rname} operation {nk}"), (oa, s), (ob, t));
+                }
+                None => self.removed(
+                    "OPERATION_REMOVED",
+                    format!("{el}.operations.{k}"),
+                    format!("resource {rname} operation removed: {k}"),
+                    Site::Operation(oa),
+                ),
+            }
+        }
+        for (k, ob) in added {
+            self.added(
+                "OPERATION_ADDED",
+                format!("{el}.operations.{k}"),
+                format!("resource {rname} operation added: {k}"),
+                Site::OperationMethod(ob),
+            );
+        }
+    }
+
+    fn operation(
+        &mut self,
+        el: &str,
+        label: &str,
+        (oa, s): (OperationId, ServiceId),
+        (ob, t): (OperationId, ServiceId),
+    ) {
+        let (x, y) = (self.a.operation(oa), self.b.operation(ob));
+        if x.description != y.description || x.deprecation != y.deprecation || x.attributes != y.attributes {
+            self.added(
+                "OPERATION_DOC_CHANGED",
+                el.into(),
+                format!("{label} documentation changed"),
+                Site::OperationMethod(ob),
+            );
+        }
+        match (&x.body, &y.body) {
+            (None, Some(_)) => {
+                self.added("BODY_ADDED", format!("{el}.body"), format!("{label} added: body"), Site::Body(ob))
+            }
+            (Some(_), None) => {
+                self.removed("BODY_REMOVED", format!("{el}.body"), format!("{label} removed: body"), Site::Body(oa))
+            }
+            (Some(bx), Some(by)) => {
+                let (ta, tb) = (type_text(self.a, &bx.ty, s), type_text(self.b, &by.ty, t));
+                if ta != tb {
+                    self.added(
+                        "BODY_TYPE_CHANGED",
+                        format!("{el}.body"),
+                        format!("{label} body type changed from {ta} to {tb}"),
+                        Site::Body(ob),
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        for (i, p) in x.parameters.iter().enumerate() {
+            let pel = format!("{el}.parameters.{}", p.name);
+            let plabel = format!("{label} parameter {}", p.name);
+            // A renamed path parameter is the same parameter at the same position of the path.
+            let j = y.parameters.iter().position(|o| o.name == p.name).or_else(|| {
+                (p.location == ParameterLocation::Path).then(|| path_index(x, &p.name)).flatten().and_then(|k| {
+                    y.parameters
+                        .iter()
+                        .position(|o| o.location == ParameterLocation::Path && path_index(y, &o.name) == Some(k))
+                })
+            });
+            let Some(j) = j else {
+                self.removed(
+                    "PARAMETER_REMOVED",
+                    pel,
+                    format!("{label} parameter removed: {}", p.name),
+                    Site::Parameter(oa, i),
+                );
+                continue;
+            };
+            let o = &y.parameters[j];
+            let (ta, tb) = (type_text(self.a, &p.ty, s), type_text(self.b, &o.ty, t));
+            if ta != tb {
+                self.added(
+                    "PARAMETER_TYPE_CHANGED",
+                    pel.clone(),
+                    format!("{plabel} type changed from {ta} to {tb}"),
+                    Site::Parameter(ob, j),
+                );
+            }
+            if p.location != o.location {
+                self.added(
+                    "PARAMETER_LOCATION_CHANGED",
+                    pel.clone(),
+                    format!("{plabel} location changed from {} to {}", p.location.as_str(), o.location.as_str()),
+                    Site::Parameter(ob, j),
+                );
+            }
+            if !p.required && o.required && o.default.is_none() {
+                self.added(
+                    "PARAMETER_NOW_REQUIRED",
+                    pel.clone(),
+                    format!("{plabel} is now required"),
+                    Site::Parameter(ob, j),
+                );
+            } else if p.required && !o.required {
+                self.added(
+                    "PARAMETER_NOW_OPTIONAL",
+                    pel.clone(),
+                    format!("{plabel} is no longer required"),
+                    Site::Parameter(ob, j),
+                );
+            }
+            self.default_change(&pel, &plabel, &p.default, &o.default, Site::Parameter(ob, j));
+            self.bounds(&pel, &plabel, (p.minimum, p.maximum), (o.minimum, o.maximum), Site::Parameter(ob, j));
+        }
+        for (j, o) in y.parameters.iter().enumerate() {
+            let matched = x.parameters.iter().any(|p| p.name == o.name)
+                || (o.location == ParameterLocation::Path
+                    && path_index(y, &o.name).is_some_and(|k| {
+                        x.parameters
+                            .iter()
+                            .any(|p| p.location == ParameterLocation::Path && path_index(x, &p.name) == Some(k))
+                    }));
+            if !matched {
+                let pel = format!("{el}.parameters.{}", o.name);
+                if o.required && o.default.is_none() {
+                    self.added(
+                        "PARAMETER_ADDED_REQUIRED",
+                        pel,
+                        format!("{label} required parameter added: {}", o.name),
+                        Site::Parameter(ob, j),
+                    );
+                } else {
+                    self.added(
+                        "PARAMETER_ADDED_OPTIONAL",
+                        pel,
+                        format!("{label} optional parameter added: {}", o.name),
+                        Site::Parameter(ob, j),
+                    );
+                }
+            }
+        }
+        let code = |c: ResponseCode| match c {
+            ResponseCode::Status(n) => n.to_string(),
+            ResponseCode::Default => "default".into(),
+        };
+        for (i, r) in x.responses.iter().enumerate() {
+            let rel = format!("{el}.responses.{}", code(r.code));
+            match y.responses.iter().position(|o| o.code == r.code) {
+                None => self.removed(
+                    "RESPONSE_REMOVED",
+                    rel,
+                    format!("{label} response removed: {}", code(r.code)),
+                    Site::Response(oa, i),
+                ),
+                Some(j) => {
+                    let o = &y.responses[j];
+                    let (ta, tb) = (type_text(self.a, &r.ty, s), type_text(self.b, &o.ty, t));
+                    if ta != tb {
+                        self.added(
+                            "RESPONSE_TYPE_CHANGED",
+                            rel.clone(),
+                            format!("{label} response {} type changed from {ta} to {tb}", code(r.code)),
+                            Site::ResponseType(ob, j),
+                        );
+                    }
+                    let prefix = format!("{rel}.headers");
+                    let hlabel = format!("{label} response {} header", code(r.code));
+                    self.headers(
+                        &prefix,
+                        &hlabel,
+                        &r.headers,
+                        &o.headers,
+                        |h| Site::ResponseHeader(oa, i, h),
+                        |h| Site::ResponseHeader(ob, j, h),
+                    );
+                }
+            }
+        }
+        for (j, o) in y.responses.iter().enumerate() {
+            if !x.responses.iter().any(|r| r.code == o.code) {
+                self.added(
+                    "RESPONSE_ADDED",
+                    format!("{el}.responses.{}", code(o.code)),
+                    format!("{label} response added: {}", code(o.code)),
+                    Site::Response(ob, j),
+                );
+            }
+        }
+    }
+}
+
+/// What makes two operations "clearly the same" when only their path differs: method, body
+/// type, non-path parameters and responses.
+fn signature(
+    ir: &Ir,
+    op: &Operation,
+    sid: ServiceId,
+) -> (Method, Option<String>, Vec<(String, String)>, Vec<(ResponseCode, String)>, usize) {
+    let params = op
+        .parameters
+        .iter()
+        .filter(|p| p.location != ParameterLocation::Path)
+        .map(|p| (p.name.clone(), type_text(ir, &p.ty, sid)))
+        .collect();
+    let responses = op.responses.iter().map(|r| (r.code, type_text(ir, &r.ty, sid))).collect();
+    let path_params = op.parameters.iter().filter(|p| p.location == ParameterLocation::Path).count();
+    (op.method, op.body.as_ref().map(|b| type_text(ir, &b.ty, sid)), params, responses, path_params)
+}
+
+/// The position of `:name` among the path's parameters.
+fn path_index(op: &Operation, name: &str) -> Option<usize> {
+    crate::api_json::path_parameter_names(&op.path).iter().position(|n| n == name)
+}
+
+fn by_name<T>(items: impl Iterator<Item = (String, T)>) -> BTreeMap<String, T> {
+    items.collect()
+}
+
+fn join(set: &BTreeSet<&str>) -> String {
+    set.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
+/// The last segment of a qualified type name, so that a header typed by an imported enum
+/// compares by the enum's name.
+fn short(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+fn changed_msg(label: &str, from: &Option<String>, to: &Option<String>) -> String {
+    match (from, to) {
+        (None, Some(t)) => format!("{label} added: {}", truncate(t)),
+        (Some(f), None) => format!("{label} removed: {}", truncate(f)),
+        (f, t) => format!("{label} changed from {} to {}", truncate(opt(f)), truncate(opt(t))),
+    }
+}
+
+/// Values in messages are cut at 80 characters, as apibuilder does.
+fn truncate(s: &str) -> String {
+    if s.chars().count() <= 80 { s.to_string() } else { format!("{}…", s.chars().take(79).collect::<String>()) }
+}
