@@ -106,3 +106,30 @@ fn flow_merged_api_compiles_clean() {
     );
     assert!(c.ir.operations.len() > 500);
 }
+
+/// apibuilder wrote a plural for every type in its compiled service.json files; ours must agree
+/// except where a spec overrode it (about 1% of names: `settings`, `statistics`, `code`, ...).
+#[test]
+fn plurals_agree_with_apibuilder() {
+    let dir = common::corpus("apibuilder");
+    let (mut total, mut agree) = (0usize, 0usize);
+    let mut disagreements = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&path).unwrap()) else { continue };
+        for kind in ["models", "enums", "unions"] {
+            for item in v[kind].as_array().into_iter().flatten() {
+                let (Some(name), Some(plural)) = (item["name"].as_str(), item["plural"].as_str()) else { continue };
+                total += 1;
+                if compiler::names::pluralize(name) == plural {
+                    agree += 1;
+                } else {
+                    disagreements.insert(format!("{name} → {plural}"));
+                }
+            }
+        }
+    }
+    assert!(total > 6000, "{total} named types");
+    let rate = agree as f64 / total as f64;
+    assert!(rate > 0.99, "{agree}/{total} plurals agree; differing: {disagreements:?}");
+}
