@@ -27,7 +27,8 @@ fn pair(rule: &str) -> Option<(PathBuf, PathBuf)> {
 
 fn report(before: &Path, after: &Path) -> (Vec<compiler::diff::Change>, String) {
     let base = fixtures();
-    let (a, b) = (common::compile(before, &base, &Config::default()), common::compile(after, &base, &Config::default()));
+    let (a, b) =
+        (common::compile(before, &base, &Config::default()), common::compile(after, &base, &Config::default()));
     assert!(!a.has_errors(), "{}: {}", before.display(), common::report(&a));
     assert!(!b.has_errors(), "{}: {}", after.display(), common::report(&b));
     let changes = compiler::diff::diff((&a.ir, &a.map), (&b.ir, &b.map));
@@ -99,7 +100,8 @@ fn reordering_is_not_a_change() {
         }
     }
     std::fs::write(dir.join("user.json"), serde_json::to_string_pretty(&reverse(&value)).unwrap()).unwrap();
-    std::fs::write(dir.join("common.json"), std::fs::read(common::root().join("schemas/common.json")).unwrap()).unwrap();
+    std::fs::write(dir.join("common.json"), std::fs::read(common::root().join("schemas/common.json")).unwrap())
+        .unwrap();
     let base = common::root().join("schemas");
     let a = common::compile(&base, &base, &Config::default());
     let b = common::compile(&dir, &dir, &Config::default());
@@ -124,9 +126,15 @@ fn diff_against_a_git_revision_reports_the_break_and_exits_1() {
     run(&dir, "git", &["config", "user.name", "CI"]);
     std::fs::write(dir.join("apigen.toml"), "[organization]\nnamespace = \"com.acme\"\nspecs = \"specs\"\n").unwrap();
     let spec = |fields: &str| {
-        format!(r#"{{"name": "user", "models": {{"user": {{"fields": [{fields}]}}}}, "resources": {{"user": {{"operations": [{{"method": "GET", "responses": {{"200": {{"type": "[user]"}}}}}}]}}}}}}"#)
+        format!(
+            r#"{{"name": "user", "models": {{"user": {{"fields": [{fields}]}}}}, "resources": {{"user": {{"operations": [{{"method": "GET", "responses": {{"200": {{"type": "[user]"}}}}}}]}}}}}}"#
+        )
     };
-    std::fs::write(dir.join("specs/user.json"), spec(r#"{"name": "id", "type": "string"}, {"name": "nickname", "type": "string"}"#)).unwrap();
+    std::fs::write(
+        dir.join("specs/user.json"),
+        spec(r#"{"name": "id", "type": "string"}, {"name": "nickname", "type": "string"}"#),
+    )
+    .unwrap();
     run(&dir, "git", &["add", "-A"]);
     run(&dir, "git", &["commit", "-qm", "first"]);
     std::fs::write(dir.join("specs/user.json"), spec(r#"{"name": "id", "type": "string"}"#)).unwrap();
@@ -161,4 +169,36 @@ fn diff_against_a_git_revision_reports_the_break_and_exits_1() {
     let out = run(&dir, apigen, &["diff", "--against", "no-such-branch"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown git revision `no-such-branch`"));
+}
+
+fn diff_texts(before: &str, after: &str) -> Vec<(String, String)> {
+    let (a, b) = (compiler::compile_str("before.json", before), compiler::compile_str("after.json", after));
+    assert!(!a.has_errors() && !b.has_errors(), "{}{}", common::report(&a), common::report(&b));
+    compiler::diff::diff((&a.ir, &a.map), (&b.ir, &b.map))
+        .into_iter()
+        .map(|c| (c.rule.id.to_string(), c.message))
+        .collect()
+}
+
+fn user_spec(operations: &str) -> String {
+    format!(
+        r#"{{"name": "user", "models": {{"user": {{"fields": [{{"name": "id", "type": "uuid"}}]}}}},
+            "resources": {{"user": {{"operations": [{operations}]}}}}}}"#
+    )
+}
+
+#[test]
+fn renaming_a_path_parameter_is_not_a_move() {
+    let before = user_spec(r#"{"method": "GET", "path": "/:id", "parameters": [{"name": "id", "type": "uuid"}]}"#);
+    let after =
+        user_spec(r#"{"method": "GET", "path": "/:user_id", "parameters": [{"name": "user_id", "type": "uuid"}]}"#);
+    assert_eq!(diff_texts(&before, &after), vec![]);
+}
+
+#[test]
+fn a_new_sub_route_is_not_the_old_operation_moved() {
+    let before = user_spec(r#"{"method": "DELETE", "path": "/:id"}"#);
+    let after = user_spec(r#"{"method": "DELETE", "path": "/:id/sessions"}"#);
+    let rules: Vec<String> = diff_texts(&before, &after).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(rules, vec!["OPERATION_REMOVED", "OPERATION_ADDED"]);
 }

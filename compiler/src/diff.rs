@@ -62,7 +62,10 @@ rules! {
     HEADER_REMOVED NonBreaking "" "a header was removed: servers stop reading it";
     HEADER_TYPE_CHANGED Breaking "clients" "a header's type changed";
     HEADER_NOW_REQUIRED Breaking "clients" "a header became required";
-    HEADER_NOW_OPTIONAL NonBreaking "" "a header became optional";
+        HEADER_NOW_OPTIONAL NonBreaking "" "a header became optional";
+    RESPONSE_HEADER_ADDED NonBreaking "" "a response header was added";
+    RESPONSE_HEADER_REMOVED Breaking "clients" "a response header was removed: clients that read it break";
+    RESPONSE_HEADER_NOW_OPTIONAL Breaking "clients" "a response header is no longer always sent";
     IMPORT_CHANGED NotMaterial "" "an import was added or removed";
     TYPE_ADDED NonBreaking "" "an enum, model, union or interface was added";
     TYPE_REMOVED Breaking "clients and servers" "an enum, model, union or interface was removed";
@@ -256,8 +259,9 @@ impl Differ<'_> {
         self.headers(
             &format!("{key}.headers"),
             "header",
-            &x.headers,
-            &y.headers,
+            Direction::Request,
+            (&x.headers, s),
+            (&y.headers, t),
             |i| Site::Header(s, i),
             |i| Site::Header(t, i),
         );
@@ -281,24 +285,37 @@ impl Differ<'_> {
         self.resources(key, s, t);
     }
 
+    /// Request headers break clients when added or tightened; response headers break clients
+    /// when removed or loosened, since there the server is the writer.
+    #[allow(clippy::too_many_arguments)] // Two versions of one list, with their sites.
     fn headers(
         &mut self,
         prefix: &str,
         label: &str,
-        xs: &[Header],
-        ys: &[Header],
+        direction: Direction,
+        (xs, s): (&[Header], ServiceId),
+        (ys, t): (&[Header], ServiceId),
         site_a: impl Fn(usize) -> Site,
         site_b: impl Fn(usize) -> Site,
     ) {
+        let response = direction == Direction::Response;
         for (i, h) in xs.iter().enumerate() {
             let el = format!("{prefix}.{}", h.name);
             match ys.iter().position(|o| o.name.eq_ignore_ascii_case(&h.name)) {
+                None if response && h.required => {
+                    self.removed("RESPONSE_HEADER_REMOVED", el, format!("{label} removed: {}", h.name), site_a(i))
+                }
+                None if response => self.removed(
+                    "RESPONSE_HEADER_ADDED",
+                    el,
+                    format!("optional {label} removed: {}", h.name),
+                    site_a(i),
+                ),
                 None => self.removed("HEADER_REMOVED", el, format!("{label} removed: {}", h.name), site_a(i)),
                 Some(j) => {
                     let o = &ys[j];
-                    let (ta, tb) =
-                        (self.a.type_name(&h.ty, ServiceId(u32::MAX)), self.b.type_name(&o.ty, ServiceId(u32::MAX)));
-                    if short(&ta) != short(&tb) {
+                    let (ta, tb) = (type_text(self.a, &h.ty, s), type_text(self.b, &o.ty, t));
+                    if ta != tb {
                         self.added(
                             "HEADER_TYPE_CHANGED",
                             el.clone(),
@@ -308,14 +325,14 @@ impl Differ<'_> {
                     }
                     if !h.required && o.required {
                         self.added(
-                            "HEADER_NOW_REQUIRED",
+                            if response { "RESPONSE_HEADER_ADDED" } else { "HEADER_NOW_REQUIRED" },
                             el.clone(),
                             format!("{label} {} is now required", h.name),
                             site_b(j),
                         );
                     } else if h.required && !o.required {
                         self.added(
-                            "HEADER_NOW_OPTIONAL",
+                            if response { "RESPONSE_HEADER_NOW_OPTIONAL" } else { "HEADER_NOW_OPTIONAL" },
                             el.clone(),
                             format!("{label} {} is no longer required", h.name),
                             site_b(j),
@@ -328,7 +345,9 @@ impl Differ<'_> {
         for (j, o) in ys.iter().enumerate() {
             if !xs.iter().any(|h| h.name.eq_ignore_ascii_case(&o.name)) {
                 let el = format!("{prefix}.{}", o.name);
-                if o.required && o.default.is_none() {
+                if response {
+                    self.added("RESPONSE_HEADER_ADDED", el, format!("{label} added: {}", o.name), site_b(j));
+                } else if o.required && o.default.is_none() {
                     self.added("HEADER_ADDED_REQUIRED", el, format!("required {label} added: {}", o.name), site_b(j));
                 } else {
                     self.added("HEADER_ADDED_OPTIONAL", el, format!("optional {label} added: {}", o.name), site_b(j));
@@ -737,16 +756,18 @@ impl Differ<'_> {
     ) {
         let (a, b) = (self.a, self.b);
         let label = |op: &Operation| format!("{} {}", op.method.as_str(), op.path);
+        // Operations match by route, so renaming a path parameter is not a move.
         let xs: BTreeMap<String, OperationId> =
-            a.resource(ra).operations.iter().map(|o| (label(a.operation(*o)), *o)).collect();
+            a.resource(ra).operations.iter().map(|o| (route(a.operation(*o)), *o)).collect();
         let ys: BTreeMap<String, OperationId> =
-            b.resource(rb).operations.iter().map(|o| (label(b.operation(*o)), *o)).collect();
+            b.resource(rb).operations.iter().map(|o| (route(b.operation(*o)), *o)).collect();
         let removed: Vec<(&String, OperationId)> =
             xs.iter().filter(|(k, _)| !ys.contains_key(*k)).map(|(k, v)| (k, *v)).collect();
         let mut added: Vec<(&String, OperationId)> =
             ys.iter().filter(|(k, _)| !xs.contains_key(*k)).map(|(k, v)| (k, *v)).collect();
-        for (k, &oa) in &xs {
-            if let Some(&ob) = ys.get(k) {
+        for (r, &oa) in &xs {
+            if let Some(&ob) = ys.get(r) {
+                let k = label(a.operation(oa));
                 self.operation(
                     &format!("{el}.operations.{k}"),
                     &format!("resource {rname} operation {k}"),
@@ -755,13 +776,20 @@ impl Differ<'_> {
                 );
             }
         }
-        for (k, oa) in removed {
+        for (_, oa) in removed {
+            let k = label(a.operation(oa));
             // The same operation at a new path: one move, then its other changes.
             let signature = |ir: &Ir, o: OperationId, sid: ServiceId| signature(ir, ir.operation(o), sid);
-            let moved = added.iter().position(|(_, ob)| signature(a, oa, s) == signature(b, *ob, t));
+            // A route below the removed one (`/users/:id` → `/users/:id/sessions`) is a new
+            // operation, not the old one moved.
+            let old_route = route(a.operation(oa));
+            let moved = added.iter().position(|(r, ob)| {
+                !r.starts_with(&format!("{old_route}/")) && signature(a, oa, s) == signature(b, *ob, t)
+            });
             match moved {
                 Some(i) => {
-                    let (nk, ob) = added.remove(i);
+                    let (_, ob) = added.remove(i);
+                    let nk = label(b.operation(ob));
                     let oel = format!("{el}.operations.{k}");
                     self.added(
                         "OPERATION_MOVED",
@@ -779,7 +807,8 @@ impl Differ<'_> {
                 ),
             }
         }
-        for (k, ob) in added {
+        for (_, ob) in added {
+            let k = label(b.operation(ob));
             self.added(
                 "OPERATION_ADDED",
                 format!("{el}.operations.{k}"),
@@ -937,8 +966,9 @@ impl Differ<'_> {
                     self.headers(
                         &prefix,
                         &hlabel,
-                        &r.headers,
-                        &o.headers,
+                        Direction::Response,
+                        (&r.headers, s),
+                        (&o.headers, t),
                         |h| Site::ResponseHeader(oa, i, h),
                         |h| Site::ResponseHeader(ob, j, h),
                     );
@@ -958,13 +988,12 @@ impl Differ<'_> {
     }
 }
 
+/// Method, body type, non-path parameters, responses, and the number of path parameters.
+type Signature = (Method, Option<String>, Vec<(String, String)>, Vec<(ResponseCode, String)>, usize);
+
 /// What makes two operations "clearly the same" when only their path differs: method, body
 /// type, non-path parameters and responses.
-fn signature(
-    ir: &Ir,
-    op: &Operation,
-    sid: ServiceId,
-) -> (Method, Option<String>, Vec<(String, String)>, Vec<(ResponseCode, String)>, usize) {
+fn signature(ir: &Ir, op: &Operation, sid: ServiceId) -> Signature {
     let params = op
         .parameters
         .iter()
@@ -989,10 +1018,16 @@ fn join(set: &BTreeSet<&str>) -> String {
     set.iter().copied().collect::<Vec<_>>().join(", ")
 }
 
-/// The last segment of a qualified type name, so that a header typed by an imported enum
-/// compares by the enum's name.
-fn short(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Request,
+    Response,
+}
+
+/// A path with its parameter names blanked: `/users/:id` and `/users/:user_id` are one route.
+fn route(op: &Operation) -> String {
+    let segments: Vec<&str> = op.path.split('/').map(|seg| if seg.starts_with(':') { ":" } else { seg }).collect();
+    format!("{} {}", op.method.as_str(), segments.join("/"))
 }
 
 fn changed_msg(label: &str, from: &Option<String>, to: &Option<String>) -> String {
