@@ -1,5 +1,5 @@
-//! The CI gate's cost on a real company-sized API: diffing Flow's 3.4 MB merged API against a
-//! modified copy (fields removed, types changed, operations dropped).
+//! The CI gate's cost on a real company-sized API: linting Flow's 3.4 MB merged API and diffing it
+//! against a modified copy (fields removed, types changed, operations dropped).
 
 use std::path::Path;
 
@@ -28,7 +28,9 @@ fn modified(original: &[u8]) -> Vec<u8> {
                 fields.pop();
             }
             3 => fields.push(serde_json::json!({"name": "added_field", "type": "string", "required": false})),
-            5 if !fields.is_empty() && fields[0]["default"].is_null() => fields[0]["type"] = serde_json::json!("object"),
+            5 if !fields.is_empty() && fields[0]["default"].is_null() => {
+                fields[0]["type"] = serde_json::json!("object")
+            }
             _ => {}
         }
     }
@@ -41,7 +43,8 @@ fn modified(original: &[u8]) -> Vec<u8> {
 }
 
 fn benches(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/apibuilder/flowcommerce_node-sdk__src__clients__service.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/apibuilder/flowcommerce_node-sdk__src__clients__service.json");
     let original = std::fs::read(&path).unwrap();
     let base = compile("base.json", original.clone());
     let current = compile("current.json", modified(&original));
@@ -49,6 +52,10 @@ fn benches(c: &mut Criterion) {
     assert!(changes.len() > 400, "the modified copy should differ a lot: {}", changes.len());
     c.bench_function("diff/flow_merged_api_vs_modified_copy", |b| {
         b.iter(|| compiler::diff::diff((&base.ir, &base.map), (&current.ir, &current.map)))
+    });
+    let config = lint_rules::LintConfig::default();
+    c.bench_function("lint/flow_merged_api_standard_rules", |b| {
+        b.iter(|| lint_rules::lint(&current.ir, &current.map, &current.sources, &config))
     });
 }
 

@@ -20,7 +20,7 @@ pub struct ConfigFile {
     pub diff: DiffConfig,
     /// Lint configuration (categories, rules, severities, exceptions).
     #[serde(default)]
-    pub lint: Option<toml::Table>,
+    pub lint: lint_rules::LintConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +91,7 @@ pub fn discover(start: &Path) -> Result<Option<Config>> {
 pub fn load(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let file: ConfigFile = toml::from_str(&text).with_context(|| format!("invalid `{}`", path.display()))?;
+    file.lint.validate().with_context(|| format!("invalid `[lint]` in `{}`", path.display()))?;
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(Config { file, root })
 }

@@ -33,6 +33,29 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Compile specs and check them against the lint rules configured in apigen.toml.
+    ///
+    /// Exit codes: 0 no errors, 1 spec errors or lint errors, 2 usage or I/O error.
+    Lint {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// The CI gate: validate, lint and (with --against) diff, in one report.
+    ///
+    /// Exit codes: 0 clean, 1 spec errors, lint errors or breaking changes, 2 usage or I/O error.
+    Check {
+        paths: Vec<PathBuf>,
+        /// A git revision to check for breaking changes against (e.g. `origin/main`).
+        #[arg(long)]
+        against: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Classify every change between two versions of the specs as breaking or not.
     ///
     /// `apigen diff BASE CURRENT` compares two spec files or folders; `apigen diff --against REV
@@ -77,6 +100,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Validate { paths, format, config } => validate(paths, format, config),
         Command::Explain { code } => explain(&code),
         Command::Diff { paths, against, format, config } => diff(paths, against, format, config),
+        Command::Lint { paths, format, config } => lint(paths, format, config),
+        Command::Check { paths, against, format, config } => check(paths, against, format, config),
     }
 }
 
@@ -114,6 +139,64 @@ fn validate(paths: Vec<PathBuf>, format: Format, config_path: Option<PathBuf>) -
     Ok(if compilation.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+fn lint(paths: Vec<PathBuf>, format: Format, config_path: Option<PathBuf>) -> Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let paths = spec_paths(paths, &config)?;
+    let compilation = apigen::repo::compile_paths(&paths, &compiler_config(&config))?;
+    let mut diags = compilation.diagnostics.clone();
+    if !compilation.has_errors() {
+        let lint_config = config.as_ref().map(|c| &c.file.lint).cloned().unwrap_or_default();
+        diags.extend(lint_rules::lint(&compilation.ir, &compilation.map, &compilation.sources, &lint_config));
+    }
+    compiler::diagnostic::sort_and_dedup(&mut diags);
+    render::emit(&diags, &compilation.sources, format).context("cannot write the report")?;
+    Ok(if diags.iter().any(|d| d.is_error()) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn check(
+    paths: Vec<PathBuf>,
+    against: Option<String>,
+    format: Format,
+    config_path: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let paths = spec_paths(paths, &config)?;
+    let cc = compiler_config(&config);
+    let current = apigen::repo::compile_paths(&paths, &cc)?;
+    let mut diags = current.diagnostics.clone();
+    let mut sources = current.sources.clone();
+    if !current.has_errors() {
+        let lint_config = config.as_ref().map(|c| &c.file.lint).cloned().unwrap_or_default();
+        diags.extend(lint_rules::lint(&current.ir, &current.map, &current.sources, &lint_config));
+        if let Some(rev) = &against {
+            let base = apigen::repo::compile_revision(rev, &paths, &cc)?;
+            if base.has_errors() {
+                render::emit(&base.diagnostics, &base.sources, Format::Text).context("cannot write the report")?;
+                bail!("the specs at `{rev}` have errors; the diff cannot be computed");
+            }
+            let mut changes = compiler::diff::diff((&base.ir, &base.map), (&current.ir, &current.map));
+            allow_changes(&mut changes, &config);
+            let report = apigen::report::build(changes, &base, &current);
+            // The report's sources are the current files followed by the base files, so the
+            // validation and lint findings keep their file ids.
+            sources = report.sources;
+            diags.extend(report.diagnostics.into_iter().filter(|d| d.severity != compiler::Severity::Note));
+        }
+    }
+    compiler::diagnostic::sort_and_dedup(&mut diags);
+    render::emit(&diags, &sources, format).context("cannot write the report")?;
+    Ok(if diags.iter().any(|d| d.is_error()) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn allow_changes(changes: &mut [compiler::diff::Change], config: &Option<config::Config>) {
+    let allow = config.as_ref().map(|c| c.file.diff.allow.as_slice()).unwrap_or_default();
+    for change in changes {
+        if let Some(a) = allow.iter().find(|a| a.matches(change.rule.id, &change.element)) {
+            change.allowed = Some(a.reason.clone());
+        }
+    }
+}
+
 fn diff(
     paths: Vec<PathBuf>,
     against: Option<String>,
@@ -143,12 +226,7 @@ fn diff(
         }
     }
     let mut changes = compiler::diff::diff((&base.ir, &base.map), (&current.ir, &current.map));
-    let allow = config.as_ref().map(|c| c.file.diff.allow.as_slice()).unwrap_or_default();
-    for change in &mut changes {
-        if let Some(a) = allow.iter().find(|a| a.matches(change.rule.id, &change.element)) {
-            change.allowed = Some(a.reason.clone());
-        }
-    }
+    allow_changes(&mut changes, &config);
     let report = apigen::report::build(changes, &base, &current);
     match format {
         DiffFormat::Text => {
@@ -201,6 +279,10 @@ fn explain(code: &str) -> Result<ExitCode> {
         if rule.class == compiler::diff::Class::Breaking {
             println!("Breaks existing {}.", rule.breaks);
         }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(rule) = lint_rules::rule(code) {
+        println!("{}", rule.explanation().trim_end());
         return Ok(ExitCode::SUCCESS);
     }
     let Some(code) = compiler::Code::parse(code) else {

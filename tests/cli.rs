@@ -225,3 +225,64 @@ fn imports_resolve_through_the_config_map_and_relative_paths() {
     let o = apigen(&dir, &["validate", "specs/order.json"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
+
+#[test]
+fn lint_reports_rule_findings_and_honours_the_config() {
+    let dir = scratch("lint");
+    std::fs::write(
+        dir.join("shop.json"),
+        r#"{"name": "shop", "models": {"user": {"fields": [{"name": "id", "type": "string"}, {"name": "createdAt", "type": "date-time-iso8601"}]}}}"#,
+    )
+    .unwrap();
+    let o = apigen(&dir, &["lint", "--format", "json", "shop.json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("\"code\":\"FIELD_NAME_SNAKE_CASE\""), "{}", stdout(&o));
+
+    // Turned off in apigen.toml: still reported in JSON, as suppressed, and no longer failing.
+    std::fs::write(dir.join("apigen.toml"), "[lint]\nseverity = { FIELD_NAME_SNAKE_CASE = \"off\" }\n").unwrap();
+    let o = apigen(&dir, &["lint", "--format", "json", "shop.json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("\"suppressed\":\""), "{}", stdout(&o));
+
+    // A misspelt rule in the config is a usage error.
+    std::fs::write(dir.join("apigen.toml"), "[lint]\nexcept = [\"FIELD_NAME_SNAKECASE\"]\n").unwrap();
+    let o = apigen(&dir, &["lint", "shop.json"]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+
+    let o = apigen(&common::root(), &["explain", "FIELD_NAME_SNAKE_CASE"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("createdAt"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_runs_validate_lint_and_diff_in_one_report() {
+    let dir = scratch("check");
+    let git = |args: &[&str]| {
+        let o = Command::new("git").args(args).current_dir(&dir).output().unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["config", "user.email", "ci@example.com"]);
+    git(&["config", "user.name", "CI"]);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(dir.join("apigen.toml"), "[organization]\nspecs = \"specs\"\n").unwrap();
+    let spec = |extra: &str| {
+        format!(
+            r#"{{"name": "shop", "models": {{"order": {{"fields": [{{"name": "id", "type": "string"}}{extra}]}}}}}}"#
+        )
+    };
+    std::fs::write(dir.join("specs/shop.json"), spec(r#", {"name": "note", "type": "string"}"#)).unwrap();
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "first"]);
+    let o = apigen(&dir, &["check", "--against", "HEAD"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    // Remove a field (breaking) and add a camelCase one (lint): both in one report.
+    std::fs::write(dir.join("specs/shop.json"), spec(r#", {"name": "giftNote", "type": "string", "required": false}"#))
+        .unwrap();
+    let o = apigen(&dir, &["check", "--against", "HEAD", "--format", "github"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("title=FIELD_REMOVED"), "{out}");
+    assert!(out.contains("title=FIELD_NAME_SNAKE_CASE"), "{out}");
+}

@@ -672,7 +672,7 @@ impl<'a> Lowering<'a, '_> {
         let what = format!("resource `{type_name}`");
         let Some(obj) = self.r.object(&m.value, &what, RESOURCE_KEYS) else { return };
         let id = ResourceId(self.ir.resources.len() as u32);
-        let path = self.r.opt_str(obj, "path", &what);
+        let path = self.r.opt_str_exact(obj, "path", &what);
         let templates = self.template_refs(obj, &what, &type_name, true);
         let resource = Resource {
             service: self.service,
@@ -714,7 +714,7 @@ impl<'a> Lowering<'a, '_> {
         let what0 = format!("an operation of resource `{rname}`");
         let Some(obj) = self.r.object(node, &what0, OPERATION_KEYS) else { return };
         let id = OperationId(self.ir.operations.len() as u32);
-        let own_path = self.r.opt_str(obj, "path", &what0).unwrap_or_default();
+        let own_path = self.r.opt_str_exact(obj, "path", &what0).unwrap_or_default();
         let (method, method_span) = match self.r.req_str(obj, "method", &what0) {
             Some((m, span)) => match Method::parse(m) {
                 Some(method) => (Some(method), span),

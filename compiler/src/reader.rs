@@ -184,6 +184,15 @@ impl Reader<'_> {
         }
     }
 
+    /// An optional string kept exactly as written, blank included (paths: `"path": ""` is a path).
+    pub fn opt_str_exact(&mut self, obj: &Node, key: &str, what: &str) -> Option<String> {
+        let value = obj.get(key)?;
+        match &value.value {
+            Value::String(s) => Some(s.clone()),
+            _ => self.opt_str(obj, key, what),
+        }
+    }
+
     /// An optional array; `null` counts as absent.
     pub fn opt_array<'n>(&mut self, obj: &'n Node, key: &str, what: &str) -> &'n [Node] {
         let Some(value) = obj.get(key) else { return &[] };

@@ -31,7 +31,9 @@ fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
                 out[i] = rng.next() as u8;
             }
             2 => {
-                let token: &[u8] = [&b"{"[..], b"}", b"[", b"]", b"\"", b",", b":", b"null", b"\\u00", b"\xff", b"-1e999"][rng.below(11)];
+                let token: &[u8] =
+                    [&b"{"[..], b"}", b"[", b"]", b"\"", b",", b":", b"null", b"\\u00", b"\xff", b"-1e999"]
+                        [rng.below(11)];
                 out.splice(at.min(out.len())..at.min(out.len()), token.iter().copied());
             }
             3 => {
@@ -46,7 +48,11 @@ fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
             }
             5 => {
                 // Swap a type name for another plausible one.
-                let text = String::from_utf8_lossy(&out).replacen("\"string\"", ["\"[string]\"", "\"map[\"", "\"unit\"", "\"object\"", "\"user\""][rng.below(5)], 1);
+                let text = String::from_utf8_lossy(&out).replacen(
+                    "\"string\"",
+                    ["\"[string]\"", "\"map[\"", "\"unit\"", "\"object\"", "\"user\""][rng.below(5)],
+                    1,
+                );
                 out = text.into_bytes();
             }
             _ => {}
