@@ -18,9 +18,24 @@ pub struct ConfigFile {
     pub imports: BTreeMap<String, String>,
     #[serde(default)]
     pub diff: DiffConfig,
+    /// Apps whose code `apigen update` generates, by name.
+    #[serde(default)]
+    pub apps: BTreeMap<String, App>,
     /// Lint configuration (categories, rules, severities, exceptions).
     #[serde(default)]
     pub lint: lint_rules::LintConfig,
+}
+
+/// One app: which services it needs, which generators, and where their files go.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct App {
+    /// Keys of the services the app serves or calls; their imports come along (models only).
+    pub services: Vec<String>,
+    /// Generators to run for those services: `models`.
+    pub generators: Vec<String>,
+    /// The folder (relative to apigen.toml) the generated modules are written to.
+    pub output: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

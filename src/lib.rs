@@ -6,3 +6,4 @@ pub mod files;
 pub mod render;
 pub mod repo;
 pub mod report;
+pub mod update;

@@ -73,6 +73,20 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Regenerate the code apigen.toml's apps ask for; write only the files that changed.
+    ///
+    /// Exit codes: 0 done (or, with --check, everything fresh), 1 spec errors or (with --check)
+    /// stale files, 2 usage or I/O error.
+    Update {
+        /// Only these apps (repeatable); default: every app.
+        #[arg(long = "app")]
+        apps: Vec<String>,
+        /// Write nothing; exit 1 if any generated file is stale.
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Print the documentation of a diagnostic code or rule, e.g. `apigen explain E0024`.
     Explain { code: String },
 }
@@ -101,6 +115,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain { code } => explain(&code),
         Command::Diff { paths, against, format, config } => diff(paths, against, format, config),
         Command::Lint { paths, format, config } => lint(paths, format, config),
+        Command::Update { apps, check, config } => update(apps, check, config),
         Command::Check { paths, against, format, config } => check(paths, against, format, config),
     }
 }
@@ -186,6 +201,36 @@ fn check(
     compiler::diagnostic::sort_and_dedup(&mut diags);
     render::emit(&diags, &sources, format).context("cannot write the report")?;
     Ok(if diags.iter().any(|d| d.is_error()) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Result<ExitCode> {
+    let config = load_config(config_path)?;
+    let Some(cfg) = &config else {
+        bail!("no `{}` found in this folder or any parent; `update` needs one with `[apps.<name>]`", config::FILE_NAME);
+    };
+    let specs = relative_to_cwd(cfg.specs_dir());
+    let compilation = apigen::repo::compile_paths(&[specs], &compiler_config(&config))?;
+    if compilation.has_errors() {
+        render::emit(&compilation.diagnostics, &compilation.sources, Format::Text)
+            .context("cannot write the report")?;
+        eprintln!("error: the specs have errors; nothing was generated");
+        return Ok(ExitCode::from(1));
+    }
+    let planned = apigen::update::plan(cfg, &compilation, &apps)?;
+    let stale = planned.iter().filter(|p| p.state != apigen::update::State::Unchanged).count();
+    for p in &planned {
+        let state = if check && p.state != apigen::update::State::Unchanged { "stale" } else { p.state.as_str() };
+        println!("{}: {} → {} ({state})", p.app, p.generator, files::display_name(&relative_to_cwd(p.path.clone())));
+    }
+    if check {
+        if stale > 0 {
+            eprintln!("error: {stale} generated file(s) are stale; run `apigen update`");
+            return Ok(ExitCode::from(1));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    apigen::update::write(&planned)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn allow_changes(changes: &mut [compiler::diff::Change], config: &Option<config::Config>) {

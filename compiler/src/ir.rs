@@ -295,7 +295,7 @@ impl Enum {
 }
 
 /// A resolved type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Type {
     Primitive(Primitive),

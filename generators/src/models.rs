@@ -1,0 +1,556 @@
+//! The models generator: one Rust file per service with a serde struct per model, an enum per
+//! enum (wire values, plus `Unknown(String)` so a new value never breaks a reader), and an enum
+//! per union (internally tagged by the discriminator, or apibuilder's `{"type": value}` wrapper,
+//! plus `Unknown(serde_json::Value)`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use compiler::ir::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::rust::{self, From, docs, field_ident, rust_type, type_ident, variant_ident};
+
+pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
+    let s = ir.service(sid);
+    let boxed = boxed_edges(ir, sid);
+    // Items sorted by name, so reordering a spec changes no byte of output.
+    let mut enums: Vec<EnumId> = s.enums.clone();
+    enums.sort_by_key(|id| ir.enum_(*id).name.clone());
+    let mut models: Vec<ModelId> = s.models.clone();
+    models.sort_by_key(|id| ir.model(*id).name.clone());
+    let mut unions: Vec<UnionId> = s.unions.clone();
+    unions.sort_by_key(|id| ir.union(*id).name.clone());
+
+    let enum_items = enums.iter().map(|id| enum_item(ir.enum_(*id)));
+    let model_items = models.iter().map(|id| model_item(ir, sid, *id, &boxed));
+    let union_items = unions.iter().map(|id| union_item(ir, sid, *id, &boxed));
+    let helpers = union_helpers(ir, &unions);
+    let validation = validation_error();
+    let doc = format!(" Models of the `{}` service ({}).", s.name, s.namespace);
+    quote! {
+        #![doc = #doc]
+
+        #validation
+        #(#enum_items)*
+        #(#model_items)*
+        #(#union_items)*
+        #helpers
+    }
+}
+
+/// Fields and union members whose type contains its owner by value (a recursive type without a
+/// list or map in between) must be boxed, or the type would have infinite size.
+fn boxed_edges(ir: &Ir, sid: ServiceId) -> BTreeSet<(Type, Type)> {
+    // Direct containment edges between models and unions of this service.
+    let direct = |ty: &Type| -> Option<Type> {
+        match ty {
+            Type::Model(id) if ir.model(*id).service == sid => Some(ty.clone()),
+            Type::Union(id) if ir.union(*id).service == sid => Some(ty.clone()),
+            _ => None,
+        }
+    };
+    let mut edges: BTreeMap<Type, Vec<Type>> = BTreeMap::new();
+    for &m in &ir.service(sid).models {
+        for f in &ir.model(m).fields {
+            if let Some(t) = direct(&f.ty) {
+                edges.entry(Type::Model(m)).or_default().push(t);
+            }
+        }
+    }
+    for &u in &ir.service(sid).unions {
+        for mem in &ir.union(u).members {
+            if let Some(t) = direct(&mem.ty) {
+                edges.entry(Type::Union(u)).or_default().push(t);
+            }
+        }
+    }
+    // An edge a → b is boxed when b reaches a again.
+    let reaches = |from: &Type, to: &Type| -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.clone()];
+        while let Some(t) = stack.pop() {
+            if &t == to {
+                return true;
+            }
+            if seen.insert(t.clone()) {
+                stack.extend(edges.get(&t).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut out = BTreeSet::new();
+    for (a, targets) in &edges {
+        for b in targets {
+            if reaches(b, a) {
+                out.insert((a.clone(), b.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn validation_error() -> TokenStream {
+    quote! {
+        /// A value outside the `minimum`/`maximum` the spec declares.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct ValidationError {
+            /// The JSON path of the value, e.g. `user.name`.
+            pub field: &'static str,
+            pub message: ::std::string::String,
+        }
+
+        impl ::std::fmt::Display for ValidationError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}: {}", self.field, self.message)
+            }
+        }
+
+        impl ::std::error::Error for ValidationError {}
+    }
+}
+
+fn enum_item(e: &Enum) -> TokenStream {
+    let name = type_ident(&e.name);
+    let doc = docs(e.description.as_deref());
+    let deprecated = rust::deprecated(e.deprecation.as_ref());
+    let mut used = BTreeSet::new();
+    let variants: Vec<(proc_macro2::Ident, &EnumValue)> = e
+        .values
+        .iter()
+        .map(|v| {
+            let mut id = variant_ident(&v.name);
+            if id == "Unknown" || !used.insert(id.to_string()) {
+                id = format_ident!("{}Value", id.to_string().trim_start_matches("r#"));
+                used.insert(id.to_string());
+            }
+            (id, v)
+        })
+        .collect();
+    let decls = variants.iter().map(|(id, v)| {
+        let doc = docs(v.description.as_deref());
+        let wire = &v.value;
+        let wire_doc = format!(" Wire value `{wire}`.");
+        let deprecated = rust::deprecated(v.deprecation.as_ref());
+        if v.description.is_some() {
+            quote!(#doc #deprecated #id,)
+        } else {
+            quote!(#[doc = #wire_doc] #deprecated #id,)
+        }
+    });
+    let to_str = variants.iter().map(|(id, v)| {
+        let wire = &v.value;
+        quote!(Self::#id => #wire,)
+    });
+    let from_str = variants.iter().map(|(id, v)| {
+        let wire = &v.value;
+        quote!(#wire => Self::#id,)
+    });
+    let all = variants.iter().map(|(id, _)| quote!(Self::#id));
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#decls)*
+            /// A value this version of the spec does not know; kept as sent, so it round-trips.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value the spec declares.
+            pub const ALL: &'static [#name] = &[#(#all),*];
+
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+/// The Rust type of a field, boxed where the type is recursive, optional where not required.
+fn field_type(ir: &Ir, sid: ServiceId, owner: &Type, f: &Field, boxed: &BTreeSet<(Type, Type)>) -> TokenStream {
+    let mut ty = rust_type(ir, &f.ty, sid, From::Models);
+    if boxed.contains(&(owner.clone(), f.ty.clone())) {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    if f.required { ty } else { quote!(::std::option::Option<#ty>) }
+}
+
+fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type)>) -> TokenStream {
+    let m = ir.model(id);
+    let name = type_ident(&m.name);
+    let doc = docs(m.description.as_deref());
+    let deprecated = rust::deprecated(m.deprecation.as_ref());
+    let owner = Type::Model(id);
+    let mut default_fns = Vec::new();
+    let fields = m.fields.iter().map(|f| {
+        let ident = field_ident(&f.name);
+        let ty = field_type(ir, sid, &owner, f, boxed);
+        let doc = docs(f.description.as_deref());
+        let deprecated = rust::deprecated(f.deprecation.as_ref());
+        let wire = &f.name;
+        let rename = if ident.to_string().trim_start_matches("r#") == f.name {
+            quote!()
+        } else {
+            quote!(#[serde(rename = #wire)])
+        };
+        let default = f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d));
+        let serde_default = match (&default, f.required) {
+            (Some(expr), required) => {
+                let fn_name = format_ident!(
+                    "default_{}_{}",
+                    m.name.replace(['-', '.'], "_").to_lowercase(),
+                    ident.to_string().trim_start_matches("r#")
+                );
+                let fn_name_str = fn_name.to_string();
+                let (ret, value) = if required {
+                    (quote!(#ty), quote!(#expr))
+                } else {
+                    let inner = rust_type(ir, &f.ty, sid, From::Models);
+                    (quote!(::std::option::Option<#inner>), quote!(::std::option::Option::Some(#expr)))
+                };
+                default_fns.push(quote! { fn #fn_name() -> #ret { #value } });
+                if required {
+                    quote!(#[serde(default = #fn_name_str)])
+                } else {
+                    quote!(#[serde(default = #fn_name_str, skip_serializing_if = "Option::is_none")])
+                }
+            }
+            (None, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            (None, true) => quote!(),
+        };
+        let personal = if f.annotations.iter().any(|a| a == "personal_data") {
+            quote!(#[doc = " Personal data: never log this value."])
+        } else {
+            quote!()
+        };
+        quote! {
+            #doc
+            #personal
+            #deprecated
+            #rename
+            #serde_default
+            pub #ident: #ty,
+        }
+    });
+    let checks: Vec<TokenStream> = m.fields.iter().filter_map(|f| bound_check(&m.name, f)).collect();
+    let validate = if checks.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl #name {
+                /// Checks the `minimum` and `maximum` the spec declares.
+                pub fn validate(&self) -> ::std::result::Result<(), ValidationError> {
+                    #(#checks)*
+                    Ok(())
+                }
+            }
+        }
+    };
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #validate
+        #(#default_fns)*
+    }
+}
+
+/// A `minimum`/`maximum` check: length for strings, element count for collections, value for numbers.
+fn bound_check(model: &str, f: &Field) -> Option<TokenStream> {
+    if f.minimum.is_none() && f.maximum.is_none() {
+        return None;
+    }
+    let ident = field_ident(&f.name);
+    let path = format!("{model}.{}", f.name);
+    let (measure, what) = match &f.ty {
+        Type::Primitive(Primitive::String) => (quote!(value.chars().count() as i64), "length"),
+        Type::List(_) | Type::Map(_) => (quote!(value.len() as i64), "size"),
+        Type::Primitive(Primitive::Integer | Primitive::Long) => (quote!(*value as i64), "value"),
+        Type::Primitive(Primitive::Double) => (quote!(*value), "value"),
+        _ => return None,
+    };
+    let is_float = matches!(f.ty, Type::Primitive(Primitive::Double));
+    let cmp = |bound: i64, op: &str| {
+        let bound_tokens = if is_float {
+            let b = bound as f64;
+            quote!(#b)
+        } else {
+            quote!(#bound)
+        };
+        let message = format!("{what} must be {op} {bound}");
+        let test = if op == ">=" { quote!(measured < #bound_tokens) } else { quote!(measured > #bound_tokens) };
+        quote! {
+            if #test {
+                return Err(ValidationError { field: #path, message: #message.to_string() });
+            }
+        }
+    };
+    let min = f.minimum.map(|b| cmp(b, ">="));
+    let max = f.maximum.map(|b| cmp(b, "<="));
+    let body = quote! { let measured = #measure; #min #max };
+    Some(if f.required {
+        quote! { { let value = &self.#ident; #body } }
+    } else {
+        quote! { if let Some(value) = &self.#ident { #body } }
+    })
+}
+
+/// A Rust expression for a default value, for the types where one reads naturally. Other
+/// defaults (objects, json) are left to the sender, as apibuilder's Scala clients do.
+fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &str) -> Option<TokenStream> {
+    match ty {
+        Type::Primitive(Primitive::String) => Some(quote!(#value.to_string())),
+        Type::Primitive(Primitive::Boolean) => match value {
+            "true" => Some(quote!(true)),
+            "false" => Some(quote!(false)),
+            _ => None,
+        },
+        Type::Primitive(Primitive::Integer) => value.parse::<i32>().ok().map(|n| quote!(#n)),
+        Type::Primitive(Primitive::Long) => value.parse::<i64>().ok().map(|n| quote!(#n)),
+        Type::Primitive(Primitive::Double) => value.parse::<f64>().ok().filter(|f| f.is_finite()).map(|n| quote!(#n)),
+        Type::Enum(id) => {
+            let e = ir.enum_(*id);
+            let v = e.values.iter().find(|v| v.name == value)?;
+            let path = rust_type(ir, ty, sid, From::Models);
+            let wire = &v.value;
+            Some(quote!(#path::from(#wire)))
+        }
+        Type::List(inner) => {
+            let items: Vec<serde_json::Value> = serde_json::from_str(value).ok()?;
+            let exprs: Option<Vec<TokenStream>> = items
+                .iter()
+                .map(|item| {
+                    let text = match item {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    default_expr(ir, sid, inner, &text)
+                })
+                .collect();
+            let exprs = exprs?;
+            Some(quote!(::std::vec![#(#exprs),*]))
+        }
+        _ => None,
+    }
+}
+
+fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type)>) -> TokenStream {
+    let u = ir.union(id);
+    let name = type_ident(&u.name);
+    let doc = docs(u.description.as_deref());
+    let deprecated = rust::deprecated(u.deprecation.as_ref());
+    let owner = Type::Union(id);
+    let mut used = BTreeSet::new();
+    let members: Vec<(proc_macro2::Ident, &UnionMember, TokenStream)> = u
+        .members
+        .iter()
+        .map(|m| {
+            let mut v = variant_ident(&m.type_name.rsplit('.').next().unwrap_or(&m.type_name).replace(['[', ']'], ""));
+            if v == "Unknown" || !used.insert(v.to_string()) {
+                v = format_ident!("{}Member", v.to_string().trim_start_matches("r#"));
+                used.insert(v.to_string());
+            }
+            let mut ty = rust_type(ir, &m.ty, sid, From::Models);
+            if boxed.contains(&(owner.clone(), m.ty.clone())) {
+                ty = quote!(::std::boxed::Box<#ty>);
+            }
+            (v, m, ty)
+        })
+        .collect();
+    let variants = members.iter().map(|(v, m, ty)| {
+        let doc = docs(m.description.as_deref());
+        let wire_doc = format!(" `{}` on the wire.", m.discriminator_value);
+        let doc = if m.description.is_some() { doc } else { quote!(#[doc = #wire_doc]) };
+        quote!(#doc #v(#ty),)
+    });
+    // Members whose JSON is not an object (primitives, enums, lists, maps) are wrapped as
+    // `{"<discriminator>": "<value>", "value": ...}`, as apibuilder's generators do.
+    let is_object = |ty: &Type| matches!(ty, Type::Model(_) | Type::Union(_));
+    let (ser_arms, de_body) = match u.discriminator() {
+        Some(disc) => {
+            let ser = members.iter().map(|(v, m, _)| {
+                let tag = &m.discriminator_value;
+                if is_object(&m.ty) {
+                    quote!(Self::#v(value) => tagged(serializer, #disc, #tag, value),)
+                } else {
+                    quote!(Self::#v(value) => tagged_value(serializer, #disc, #tag, value),)
+                }
+            });
+            let arms = members.iter().map(|(v, m, _)| {
+                let tag = &m.discriminator_value;
+                if is_object(&m.ty) {
+                    quote!(Some(#tag) => from_json(value).map(Self::#v),)
+                } else {
+                    quote!(Some(#tag) => from_json(value.get("value").cloned().unwrap_or_default()).map(Self::#v),)
+                }
+            });
+            let default = members.iter().find(|(_, m, _)| m.default).map(|(v, m, _)| {
+                if is_object(&m.ty) {
+                    quote!(None => from_json(value).map(Self::#v),)
+                } else {
+                    quote!(None => from_json(value.get("value").cloned().unwrap_or_default()).map(Self::#v),)
+                }
+            });
+            let de = quote! {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#disc).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    #default
+                    _ => Ok(Self::Unknown(value)),
+                }
+                .map_err(<D::Error as ::serde::de::Error>::custom)
+            };
+            (quote!(#(#ser)*), de)
+        }
+        None => {
+            let ser = members.iter().map(|(v, m, _)| {
+                let tag = &m.discriminator_value;
+                quote!(Self::#v(value) => wrapped(serializer, #tag, value),)
+            });
+            let arms = members.iter().map(|(v, m, _)| {
+                let tag = &m.discriminator_value;
+                quote!(Some((#tag, inner)) => from_json(inner.clone()).map(Self::#v),)
+            });
+            let de = quote! {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let single = value.as_object().filter(|o| o.len() == 1).and_then(|o| o.iter().next());
+                match single.map(|(k, v)| (k.as_str(), v)) {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+                .map_err(<D::Error as ::serde::de::Error>::custom)
+            };
+            (quote!(#(#ser)*), de)
+        }
+    };
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the spec does not know; kept as sent, so it round-trips.
+            Unknown(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #ser_arms
+                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #de_body
+            }
+        }
+    }
+}
+
+/// Private helpers shared by the union impls of one file: only those some union uses.
+fn union_helpers(ir: &Ir, unions: &[UnionId]) -> TokenStream {
+    let is_object = |ty: &Type| matches!(ty, Type::Model(_) | Type::Union(_));
+    let discriminated = |id: &&UnionId| ir.union(**id).discriminator().is_some();
+    let needs_tagged =
+        unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| is_object(&m.ty)));
+    let needs_tagged_value =
+        unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| !is_object(&m.ty)));
+    let needs_wrapped = unions.iter().any(|u| ir.union(*u).discriminator().is_none());
+    let tagged = needs_tagged.then(|| {
+        quote! {
+            /// Serializes an object member with the discriminator field added.
+            fn tagged<S: ::serde::Serializer, T: ::serde::Serialize>(
+                serializer: S,
+                discriminator: &str,
+                tag: &str,
+                value: &T,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut json = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                if let ::serde_json::Value::Object(map) = &mut json {
+                    map.insert(discriminator.to_string(), ::serde_json::Value::String(tag.to_string()));
+                }
+                ::serde::Serialize::serialize(&json, serializer)
+            }
+        }
+    });
+    let tagged_value = needs_tagged_value.then(|| {
+        quote! {
+            /// Serializes a member that is not an object as `{"<discriminator>": tag, "value": ...}`.
+            fn tagged_value<S: ::serde::Serializer, T: ::serde::Serialize>(
+                serializer: S,
+                discriminator: &str,
+                tag: &str,
+                value: &T,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let value = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                let mut map = ::serde_json::Map::new();
+                map.insert(discriminator.to_string(), ::serde_json::Value::String(tag.to_string()));
+                map.insert("value".to_string(), value);
+                ::serde::Serialize::serialize(&map, serializer)
+            }
+        }
+    });
+    let wrapped = needs_wrapped.then(|| {
+        quote! {
+            /// Serializes a member of a union without discriminator as `{"<type>": value}`.
+            fn wrapped<S: ::serde::Serializer, T: ::serde::Serialize>(
+                serializer: S,
+                tag: &str,
+                value: &T,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let value = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                let mut map = ::serde_json::Map::new();
+                map.insert(tag.to_string(), value);
+                ::serde::Serialize::serialize(&map, serializer)
+            }
+        }
+    });
+    let from_json = (!unions.is_empty()).then(|| quote! {
+        fn from_json<T: ::serde::de::DeserializeOwned>(value: ::serde_json::Value) -> ::std::result::Result<T, ::serde_json::Error> {
+            ::serde_json::from_value(value)
+        }
+    });
+    quote!(#tagged #tagged_value #wrapped #from_json)
+}
