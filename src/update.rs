@@ -120,7 +120,9 @@ fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<V
             );
         }
         let module = generators::rust::module_ident(&service.key).to_string();
-        let wanted: Vec<Generator> = if roots.contains(&s) { generators.clone() } else { vec![Generator::Models] };
+        let mut wanted: BTreeSet<Generator> =
+            if roots.contains(&s) { generators.iter().copied().collect() } else { BTreeSet::from([Generator::Models]) };
+        wanted.extend(wanted.clone().iter().flat_map(|g| g.needs().iter().copied()));
         let mut sub = Vec::new();
         for g in wanted {
             let file = generators::generate(ir, s, g)?;

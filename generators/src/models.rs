@@ -227,7 +227,7 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
         } else {
             quote!(#[serde(rename = #wire)])
         };
-        let default = f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d));
+        let default = f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Models));
         let serde_default = match (&default, f.required) {
             (Some(expr), required) => {
                 let fn_name = format_ident!(
@@ -293,6 +293,11 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
     }
 }
 
+/// Whether a model gets a `validate()` method (it declares a bound on some field).
+pub(crate) fn has_validation(m: &Model) -> bool {
+    m.fields.iter().any(|f| bound_check(&m.name, f).is_some())
+}
+
 /// A `minimum`/`maximum` check: length for strings, element count for collections, value for numbers.
 fn bound_check(model: &str, f: &Field) -> Option<TokenStream> {
     if f.minimum.is_none() && f.maximum.is_none() {
@@ -335,7 +340,7 @@ fn bound_check(model: &str, f: &Field) -> Option<TokenStream> {
 
 /// A Rust expression for a default value, for the types where one reads naturally. Other
 /// defaults (objects, json) are left to the sender, as apibuilder's Scala clients do.
-fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &str) -> Option<TokenStream> {
+pub(crate) fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &str, at: From) -> Option<TokenStream> {
     match ty {
         Type::Primitive(Primitive::String) => Some(quote!(#value.to_string())),
         Type::Primitive(Primitive::Boolean) => match value {
@@ -349,7 +354,7 @@ fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &str) -> Option<Token
         Type::Enum(id) => {
             let e = ir.enum_(*id);
             let v = e.values.iter().find(|v| v.name == value)?;
-            let path = rust_type(ir, ty, sid, From::Models);
+            let path = rust_type(ir, ty, sid, at);
             let wire = &v.value;
             Some(quote!(#path::from(#wire)))
         }
@@ -362,7 +367,7 @@ fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &str) -> Option<Token
                         serde_json::Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
-                    default_expr(ir, sid, inner, &text)
+                    default_expr(ir, sid, inner, &text, at)
                 })
                 .collect();
             let exprs = exprs?;

@@ -33,7 +33,11 @@ pub enum GenericErrorCode {
 
 impl GenericErrorCode {
     /// Every value the spec declares.
-    pub const ALL: &'static [GenericErrorCode] = &[Self::GenericError, Self::ClientError, Self::ServerError];
+    pub const ALL: &'static [GenericErrorCode] = &[
+        Self::GenericError,
+        Self::ClientError,
+        Self::ServerError,
+    ];
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -63,14 +67,21 @@ impl ::std::fmt::Display for GenericErrorCode {
 }
 
 impl ::serde::Serialize for GenericErrorCode {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for GenericErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_str()))
     }
 }

@@ -33,7 +33,11 @@ pub enum UserStatus {
 
 impl UserStatus {
     /// Every value the spec declares.
-    pub const ALL: &'static [UserStatus] = &[Self::Active, Self::Inactive, Self::PendingVerification];
+    pub const ALL: &'static [UserStatus] = &[
+        Self::Active,
+        Self::Inactive,
+        Self::PendingVerification,
+    ];
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -63,14 +67,21 @@ impl ::std::fmt::Display for UserStatus {
 }
 
 impl ::serde::Serialize for UserStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for UserStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_str()))
     }
 }
@@ -116,7 +127,10 @@ pub struct UserForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Applied by the server when omitted
-    #[serde(default = "default_user_form_status", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default = "default_user_form_status",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: ::std::option::Option<UserStatus>,
 }
 
@@ -127,20 +141,32 @@ impl UserForm {
             let value = &self.email;
             let measured = value.chars().count() as i64;
             if measured < 3i64 {
-                return Err(ValidationError { field: "user_form.email", message: "length must be >= 3".to_string() });
+                return Err(ValidationError {
+                    field: "user_form.email",
+                    message: "length must be >= 3".to_string(),
+                });
             }
             if measured > 254i64 {
-                return Err(ValidationError { field: "user_form.email", message: "length must be <= 254".to_string() });
+                return Err(ValidationError {
+                    field: "user_form.email",
+                    message: "length must be <= 254".to_string(),
+                });
             }
         }
         {
             let value = &self.name;
             let measured = value.chars().count() as i64;
             if measured < 1i64 {
-                return Err(ValidationError { field: "user_form.name", message: "length must be >= 1".to_string() });
+                return Err(ValidationError {
+                    field: "user_form.name",
+                    message: "length must be >= 1".to_string(),
+                });
             }
             if measured > 200i64 {
-                return Err(ValidationError { field: "user_form.name", message: "length must be <= 200".to_string() });
+                return Err(ValidationError {
+                    field: "user_form.name",
+                    message: "length must be <= 200".to_string(),
+                });
             }
         }
         Ok(())
@@ -177,25 +203,37 @@ pub enum ExpandableUser {
 }
 
 impl ::serde::Serialize for ExpandableUser {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::User(value) => tagged(serializer, "discriminator", "user", value),
-            Self::UserReference(value) => tagged(serializer, "discriminator", "user_reference", value),
+            Self::UserReference(value) => {
+                tagged(serializer, "discriminator", "user_reference", value)
+            }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExpandableUser {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-        let tag = value.get("discriminator").and_then(::serde_json::Value::as_str).map(str::to_owned);
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("discriminator")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
         match tag.as_deref() {
             Some("user") => from_json(value).map(Self::User),
             Some("user_reference") => from_json(value).map(Self::UserReference),
             _ => Ok(Self::Unknown(value)),
         }
-        .map_err(<D::Error as ::serde::de::Error>::custom)
+            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 
@@ -211,25 +249,39 @@ pub enum UserEvent {
 }
 
 impl ::serde::Serialize for UserEvent {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            Self::UserUpserted(value) => tagged(serializer, "discriminator", "user_upserted", value),
-            Self::UserDeleted(value) => tagged(serializer, "discriminator", "user_deleted", value),
+            Self::UserUpserted(value) => {
+                tagged(serializer, "discriminator", "user_upserted", value)
+            }
+            Self::UserDeleted(value) => {
+                tagged(serializer, "discriminator", "user_deleted", value)
+            }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for UserEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-        let tag = value.get("discriminator").and_then(::serde_json::Value::as_str).map(str::to_owned);
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("discriminator")
+            .and_then(::serde_json::Value::as_str)
+            .map(str::to_owned);
         match tag.as_deref() {
             Some("user_upserted") => from_json(value).map(Self::UserUpserted),
             Some("user_deleted") => from_json(value).map(Self::UserDeleted),
             _ => Ok(Self::Unknown(value)),
         }
-        .map_err(<D::Error as ::serde::de::Error>::custom)
+            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 
@@ -240,9 +292,13 @@ fn tagged<S: ::serde::Serializer, T: ::serde::Serialize>(
     tag: &str,
     value: &T,
 ) -> ::std::result::Result<S::Ok, S::Error> {
-    let mut json = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
+    let mut json = ::serde_json::to_value(value)
+        .map_err(<S::Error as ::serde::ser::Error>::custom)?;
     if let ::serde_json::Value::Object(map) = &mut json {
-        map.insert(discriminator.to_string(), ::serde_json::Value::String(tag.to_string()));
+        map.insert(
+            discriminator.to_string(),
+            ::serde_json::Value::String(tag.to_string()),
+        );
     }
     ::serde::Serialize::serialize(&json, serializer)
 }

@@ -1,0 +1,480 @@
+//! The axum server generator: `router(service)` mounts every operation of a service on a type
+//! that implements all its resource traits, so a missing handler is a compile error. Requests
+//! that do not parse are answered 400 (malformed) or 422 (out of the declared bounds) with a JSON
+//! error body; nothing a client sends can panic the server.
+
+use std::collections::BTreeSet;
+
+use compiler::ir::*;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::api::{self, BodyKind, Op};
+use crate::models::{default_expr, has_validation};
+use crate::rust::{From, field_ident, rust_type};
+
+pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
+    let ops = api::operations(ir, sid);
+    let s = ir.service(sid);
+    let doc = format!(" The HTTP server of the `{}` service, on axum.", s.name);
+    let mut traits: Vec<&Ident> = Vec::new();
+    for o in &ops {
+        if !traits.contains(&&o.resource_trait) {
+            traits.push(&o.resource_trait);
+        }
+    }
+    let bounds = if traits.is_empty() { quote!(Send + Sync + 'static) } else { quote!(#(super::api::#traits)+*) };
+    let has_healthcheck = ops.iter().any(|o| o.op.method == Method::Get && o.op.path == "/_internal_/healthcheck");
+    let routes = route_table(&ops);
+    let healthcheck_route = if has_healthcheck {
+        quote!()
+    } else {
+        quote!(.route("/_internal_/healthcheck", ::axum::routing::get(healthcheck)))
+    };
+    let handlers = ops.iter().map(|o| handler(ir, sid, o));
+    let param_helpers = param_helpers(ir, sid, &ops);
+    quote! {
+        #![doc = #doc]
+
+        /// The largest request body accepted, in bytes.
+        pub const BODY_LIMIT: usize = 1024 * 1024;
+
+        /// A router serving every operation of the service with `service`, plus
+        /// `GET /_internal_/healthcheck`.
+        pub fn router<T: #bounds>(service: T) -> ::axum::Router {
+            ::axum::Router::new()
+                #(#routes)*
+                #healthcheck_route
+                .layer(::axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+                .with_state(::std::sync::Arc::new(service))
+        }
+
+        async fn healthcheck() -> ::axum::response::Response {
+            json(200, &::serde_json::json!({ "status": "healthy" }))
+        }
+
+        #(#handlers)*
+
+        /// The JSON body of every error the server itself answers.
+        #[derive(Debug, ::serde::Serialize)]
+        struct ErrorBody {
+            code: &'static str,
+            messages: ::std::vec::Vec<::std::string::String>,
+        }
+
+        fn error(status: u16, code: &'static str, messages: ::std::vec::Vec<::std::string::String>) -> ::axum::response::Response {
+            json(status, &ErrorBody { code, messages })
+        }
+
+        fn json<B: ::serde::Serialize>(status: u16, body: &B) -> ::axum::response::Response {
+            let status = ::axum::http::StatusCode::from_u16(status).unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            match ::serde_json::to_vec(body) {
+                Ok(bytes) => (status, [(::axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+                Err(_) => ::axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
+
+        fn empty(status: u16) -> ::axum::response::Response {
+            ::axum::http::StatusCode::from_u16(status).unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR).into_response()
+        }
+
+        use ::axum::response::IntoResponse as _;
+
+        #param_helpers
+    }
+}
+
+/// The parsing helpers the handlers of this service use, and no others.
+fn param_helpers(ir: &Ir, sid: ServiceId, ops: &[Op<'_>]) -> TokenStream {
+    let params = || ops.iter().flat_map(|o| o.params.iter());
+    if params().next().is_none() {
+        return quote!();
+    }
+    let has = |loc: ParameterLocation| params().any(|p| p.p.location == loc);
+    let any_list = params().any(|p| p.is_list);
+    let any_single = params().any(|p| !p.is_list);
+    let any_required = params().any(|p| {
+        !p.is_list
+            && !p.optional
+            && p.p.default.as_deref().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
+    });
+    let scalars: BTreeSet<String> = params()
+        .filter_map(|p| match p.scalar {
+            Type::Primitive(prim) => Some(prim.as_str().to_string()),
+            _ => None,
+        })
+        .collect();
+    let enums = param_enums(ops);
+    let enum_impls = enums.iter().map(|ty| {
+        let t = rust_type(ir, ty, sid, From::Sibling);
+        quote! {
+            impl FromParam for #t {
+                fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                    Ok(<#t>::from(value))
+                }
+            }
+        }
+    });
+    let query = has(ParameterLocation::Query).then(|| quote! {
+        fn query_pairs(query: Option<&str>) -> ::std::result::Result<::std::vec::Vec<(::std::string::String, ::std::string::String)>, ::std::string::String> {
+            ::serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| format!("query string: {e}"))
+        }
+    });
+    let headers = has(ParameterLocation::Header).then(|| quote! {
+        fn header_pairs(headers: &::axum::http::HeaderMap) -> ::std::vec::Vec<(::std::string::String, ::std::string::String)> {
+            headers
+                .iter()
+                .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string())))
+                .collect()
+        }
+    });
+    let one = any_single.then(|| quote! {
+        /// At most one value of `name`, parsed.
+        fn one<T: FromParam>(pairs: &[(::std::string::String, ::std::string::String)], name: &str, errors: &mut ::std::vec::Vec<::std::string::String>) -> Option<T> {
+            let found = values(pairs, name);
+            let last = found.last()?;
+            match T::from_param(last) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    errors.push(format!("{name}: {e}"));
+                    None
+                }
+            }
+        }
+    });
+    let many = any_list.then(|| quote! {
+        /// Every value of `name`, parsed (`?id=a&id=b`).
+        fn many<T: FromParam>(pairs: &[(::std::string::String, ::std::string::String)], name: &str, errors: &mut ::std::vec::Vec<::std::string::String>) -> ::std::vec::Vec<T> {
+            values(pairs, name)
+                .into_iter()
+                .filter_map(|v| match T::from_param(v) {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        errors.push(format!("{name}: {e}"));
+                        None
+                    }
+                })
+                .collect()
+        }
+    });
+    let required = any_required.then(|| quote! {
+        /// A parameter that must be present.
+        fn required<T>(value: Option<T>, name: &str, errors: &mut ::std::vec::Vec<::std::string::String>) -> Option<T> {
+            if value.is_none() && !errors.iter().any(|e| e.starts_with(&format!("{name}:"))) {
+                errors.push(format!("{name}: is required"));
+            }
+            value
+        }
+    });
+    let impls = [
+        ("string", quote!(::std::string::String), quote!(Ok(value.to_string()))),
+        ("boolean", quote!(bool), quote!(value.parse().map_err(|_| format!("`{value}` is not true or false")))),
+        ("integer", quote!(i32), quote!(value.parse().map_err(|_| format!("`{value}` is not an integer")))),
+        ("long", quote!(i64), quote!(value.parse().map_err(|_| format!("`{value}` is not a long")))),
+        ("double", quote!(f64), quote!(value.parse().map_err(|_| format!("`{value}` is not a number")))),
+        (
+            "decimal",
+            quote!(::rust_decimal::Decimal),
+            quote!(value.parse().map_err(|_| format!("`{value}` is not a decimal"))),
+        ),
+        ("uuid", quote!(::uuid::Uuid), quote!(value.parse().map_err(|_| format!("`{value}` is not a uuid")))),
+        (
+            "date-iso8601",
+            quote!(::chrono::NaiveDate),
+            quote!(value.parse().map_err(|_| format!("`{value}` is not a date (YYYY-MM-DD)"))),
+        ),
+        (
+            "date-time-iso8601",
+            quote!(::chrono::DateTime<::chrono::FixedOffset>),
+            quote!(
+                ::chrono::DateTime::parse_from_rfc3339(value)
+                    .map_err(|_| format!("`{value}` is not an ISO 8601 date-time"))
+            ),
+        ),
+    ];
+    let prim_impls = impls.iter().filter(|(name, _, _)| scalars.contains(*name)).map(|(_, ty, body)| {
+        quote! {
+            impl FromParam for #ty {
+                fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                    #body
+                }
+            }
+        }
+    });
+    quote! {
+        /// The values of `name` in a query string or header map, in order.
+        fn values<'a>(pairs: &'a [(::std::string::String, ::std::string::String)], name: &str) -> ::std::vec::Vec<&'a str> {
+            pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        }
+
+        #query
+        #headers
+        #one
+        #many
+        #required
+
+        /// Parses one path, query or header value.
+        trait FromParam: Sized {
+            fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String>;
+        }
+
+        #(#prim_impls)*
+        #(#enum_impls)*
+    }
+}
+
+/// Enum types used by parameters (each needs a `FromParam` impl).
+pub(crate) fn param_enums(ops: &[Op<'_>]) -> Vec<Type> {
+    let mut set = BTreeSet::new();
+    for o in ops {
+        for p in &o.params {
+            if matches!(p.scalar, Type::Enum(_)) {
+                set.insert(p.scalar.clone());
+            }
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// `.route("/users/{id}", get(h1).put(h2))` per path.
+fn route_table(ops: &[Op<'_>]) -> Vec<TokenStream> {
+    let mut paths: Vec<String> = Vec::new();
+    for o in ops {
+        let p = axum_path(&o.op.path);
+        if !paths.contains(&p) {
+            paths.push(p);
+        }
+    }
+    paths.sort();
+    paths
+        .iter()
+        .map(|path| {
+            let methods = ops.iter().filter(|o| &axum_path(&o.op.path) == path).map(|o| {
+                let h = handler_ident(o);
+                let m = format_ident!("{}", o.op.method.as_str().to_lowercase());
+                quote!(#m(#h::<T>))
+            });
+            let mut methods = methods.collect::<Vec<_>>().into_iter();
+            let first = methods.next().map(|m| quote!(::axum::routing::#m)).unwrap_or_default();
+            quote!(.route(#path, #first #(.#methods)*))
+        })
+        .collect()
+}
+
+/// apibuilder's `/users/:id` as axum's `/users/{id}`.
+pub(crate) fn axum_path(path: &str) -> String {
+    path.split('/')
+        .map(|seg| match seg.strip_prefix(':') {
+            Some(name) => format!("{{{}}}", name.split('.').next().unwrap_or(name)),
+            None => seg.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn handler_ident(o: &Op<'_>) -> Ident {
+    format_ident!(
+        "{}_{}",
+        heck::ToSnakeCase::to_snake_case(o.resource_trait.to_string().as_str()),
+        o.method.to_string().trim_start_matches("r#")
+    )
+}
+
+fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
+    let name = handler_ident(o);
+    let trait_name = &o.resource_trait;
+    let method = &o.method;
+    let request = &o.request;
+    let response = &o.response;
+    let doc = format!(" `{} {}`", o.op.method.as_str(), o.op.path);
+    let mut lets = Vec::new();
+    for p in &o.params {
+        let ident = &p.ident;
+        let wire = &p.p.name;
+        let scalar = rust_type(ir, p.scalar, sid, From::Sibling);
+        let source = match p.p.location {
+            ParameterLocation::Path => quote!(&path_pairs),
+            ParameterLocation::Header => quote!(&headers),
+            _ => quote!(&query),
+        };
+        // Header names are case-insensitive; axum gives them lower-cased.
+        let wire = if p.p.location == ParameterLocation::Header { wire.to_lowercase() } else { wire.clone() };
+        let default = p.p.default.as_deref().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling));
+        let value = if p.is_list {
+            let list = quote!(many::<#scalar>(#source, #wire, &mut errors));
+            match (&default, p.optional) {
+                (Some(d), _) => quote!({ let v = #list; if v.is_empty() { #d } else { v } }),
+                (None, true) => quote!({ let v = #list; if v.is_empty() { None } else { Some(v) } }),
+                (None, false) => quote!(#list),
+            }
+        } else {
+            let single = quote!(one::<#scalar>(#source, #wire, &mut errors));
+            match (&default, p.optional) {
+                // Literals need no closure; anything that allocates is built only when needed.
+                (Some(d), _) if matches!(p.scalar, Type::Primitive(prim) if prim.is_numeric() || *prim == Primitive::Boolean) =>
+                {
+                    quote!(#single.unwrap_or(#d))
+                }
+                (Some(d), _) => quote!(#single.unwrap_or_else(|| #d)),
+                (None, true) => quote!(#single),
+                (None, false) => quote!(required(#single, #wire, &mut errors)),
+            }
+        };
+        lets.push(quote!(let #ident = #value;));
+    }
+    // Required values are unwrapped after the error check, where every one of them is `Some`.
+    let required: Vec<&Ident> = o
+        .params
+        .iter()
+        .filter(|p| {
+            !p.is_list
+                && !p.optional
+                && p.p.default.as_deref().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
+        })
+        .map(|p| &p.ident)
+        .collect();
+    let fields: Vec<TokenStream> = o
+        .params
+        .iter()
+        .map(|p| {
+            let ident = &p.ident;
+            quote!(#ident)
+        })
+        .collect();
+    let unwrap_required = if required.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let (#(Some(#required),)*) = (#(#required,)*) else {
+                return error(400, "invalid_request", errors);
+            };
+        }
+    };
+    let uses_path = o.params.iter().any(|p| p.p.location == ParameterLocation::Path);
+    let uses_query = o.params.iter().any(|p| p.p.location == ParameterLocation::Query);
+    let uses_headers = o.params.iter().any(|p| p.p.location == ParameterLocation::Header);
+    let path_extract = if uses_path {
+        quote!(::axum::extract::Path(path_pairs): ::axum::extract::Path<::std::vec::Vec<(::std::string::String, ::std::string::String)>>,)
+    } else {
+        quote!()
+    };
+    let query_extract = if uses_query {
+        quote! {
+            let query = match query_pairs(raw_query.as_deref()) {
+                Ok(q) => q,
+                Err(e) => return error(400, "invalid_request", vec![e]),
+            };
+        }
+    } else {
+        quote!()
+    };
+    let query_param =
+        if uses_query { quote!(::axum::extract::RawQuery(raw_query): ::axum::extract::RawQuery,) } else { quote!() };
+    let headers_param = if uses_headers { quote!(header_map: ::axum::http::HeaderMap,) } else { quote!() };
+    let headers_let = if uses_headers { quote!(let headers = header_pairs(&header_map);) } else { quote!() };
+    let (body_param, body_let, body_field) = match o.body {
+        BodyKind::None => (quote!(), quote!(), quote!()),
+        BodyKind::Typed(ty) => {
+            let t = rust_type(ir, ty, sid, From::Sibling);
+            let validate = match ty {
+                Type::Model(m) if has_validation(ir.model(*m)) => quote! {
+                    if let Err(e) = body.validate() {
+                        return error(422, "invalid_body", vec![e.to_string()]);
+                    }
+                },
+                _ => quote!(),
+            };
+            (
+                quote!(body: ::axum::body::Bytes,),
+                quote! {
+                    let body: #t = match ::serde_json::from_slice(&body) {
+                        Ok(b) => b,
+                        Err(e) => return error(400, "invalid_body", vec![e.to_string()]),
+                    };
+                    #validate
+                },
+                quote!(body,),
+            )
+        }
+        BodyKind::Form => {
+            let form_fields: Vec<(&Parameter, Ident, TokenStream)> =
+                o.op.parameters
+                    .iter()
+                    .filter(|p| p.location == ParameterLocation::Form)
+                    .map(|p| {
+                        let base = rust_type(ir, &p.ty, sid, From::Sibling);
+                        let ty = if p.required { base } else { quote!(::std::option::Option<#base>) };
+                        (p, field_ident(&p.name), ty)
+                    })
+                    .collect();
+            let decls = form_fields.iter().map(|(p, id, ty)| {
+                let wire = &p.name;
+                let opt = if p.required { quote!() } else { quote!(#[serde(default)]) };
+                quote!(#[serde(rename = #wire)] #opt #id: #ty,)
+            });
+            let names: Vec<&Ident> = form_fields.iter().map(|(_, id, _)| id).collect();
+            (
+                quote!(body: ::axum::body::Bytes,),
+                quote! {
+                    #[derive(::serde::Deserialize)]
+                    struct Form { #(#decls)* }
+                    let form: Form = match ::serde_json::from_slice(&body) {
+                        Ok(f) => f,
+                        Err(e) => return error(400, "invalid_body", vec![e.to_string()]),
+                    };
+                },
+                quote!(#(#names: form.#names,)*),
+            )
+        }
+    };
+    let arms = o.responses.iter().map(|r| {
+        let v = &r.variant;
+        match (r.code, r.has_body()) {
+            (ResponseCode::Default, true) => {
+                quote!(Ok(super::api::#response::#v { status, body }) => json(status, &body),)
+            }
+            (ResponseCode::Default, false) => quote!(Ok(super::api::#response::#v { status }) => empty(status),),
+            (ResponseCode::Status(c), true) => quote!(Ok(super::api::#response::#v(body)) => json(#c, &body),),
+            (ResponseCode::Status(c), false) => quote!(Ok(super::api::#response::#v) => empty(#c),),
+        }
+    });
+    let errors_decl = if o.params.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let mut errors: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+        }
+    };
+    let errors_check = if o.params.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            if !errors.is_empty() {
+                return error(400, "invalid_request", errors);
+            }
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        async fn #name<T: super::api::#trait_name>(
+            ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<T>>,
+            #path_extract
+            #query_param
+            #headers_param
+            #body_param
+        ) -> ::axum::response::Response {
+            #query_extract
+            #headers_let
+            #errors_decl
+            #(#lets)*
+            #errors_check
+            #unwrap_required
+            #body_let
+            let request = super::api::#request { #(#fields,)* #body_field };
+            match service.#method(request).await {
+                #(#arms)*
+                Err(_) => error(500, "internal_error", vec!["the server failed to handle the request".to_string()]),
+            }
+        }
+    }
+}
