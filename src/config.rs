@@ -32,8 +32,11 @@ pub struct ConfigFile {
 pub struct App {
     /// Keys of the services the app serves or calls; their imports come along (models only).
     pub services: Vec<String>,
-    /// Generators to run for those services: `models`.
+    /// Generators to run for those services: `models`, `api`, `server`, `client`, `mock`.
     pub generators: Vec<String>,
+    /// Services the app calls: their models, API traits and HTTP client are generated too.
+    #[serde(default)]
+    pub clients: Vec<String>,
     /// The folder (relative to apigen.toml) the generated modules are written to.
     pub output: String,
 }

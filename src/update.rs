@@ -83,9 +83,16 @@ fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<V
         }
     }
     let mut roots = Vec::new();
-    for key in &app.services {
+    let mut called = Vec::new();
+    for key in app.services.iter().chain(&app.clients) {
         match ir.service_by_key(key) {
-            Some(s) if ir.service(s).format != SourceFormat::ImportSummary => roots.push(s),
+            Some(s) if ir.service(s).format != SourceFormat::ImportSummary => {
+                if app.services.contains(key) {
+                    roots.push(s)
+                } else {
+                    called.push(s)
+                }
+            }
             _ => {
                 let known: Vec<&str> = ir
                     .services
@@ -102,7 +109,7 @@ fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<V
     }
     // The services the app needs: its own, and everything they import, transitively.
     let mut needed: BTreeSet<ServiceId> = BTreeSet::new();
-    let mut stack = roots.clone();
+    let mut stack: Vec<ServiceId> = roots.iter().chain(&called).copied().collect();
     while let Some(s) = stack.pop() {
         if needed.insert(s) {
             stack.extend(ir.service(s).imports.iter().filter_map(|i| i.service));
@@ -120,8 +127,13 @@ fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<V
             );
         }
         let module = generators::rust::module_ident(&service.key).to_string();
-        let mut wanted: BTreeSet<Generator> =
-            if roots.contains(&s) { generators.iter().copied().collect() } else { BTreeSet::from([Generator::Models]) };
+        let mut wanted: BTreeSet<Generator> = BTreeSet::from([Generator::Models]);
+        if roots.contains(&s) {
+            wanted.extend(generators.iter().copied());
+        }
+        if called.contains(&s) {
+            wanted.insert(Generator::Client);
+        }
         wanted.extend(wanted.clone().iter().flat_map(|g| g.needs().iter().copied()));
         let mut sub = Vec::new();
         for g in wanted {

@@ -325,6 +325,7 @@ fn response_enum(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)] // Bodies are held by value so that matching reads naturally.
         pub enum #name {
             #(#variants)*
         }

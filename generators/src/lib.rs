@@ -3,6 +3,7 @@
 //! `@generated` line that `apigen update` looks for before it overwrites a file.
 
 pub mod api;
+pub mod client;
 pub mod models;
 pub mod rust;
 pub mod server;
@@ -22,16 +23,19 @@ pub enum Generator {
     Api,
     /// An axum router over an implementation of every resource trait.
     Server,
+    /// A reqwest client implementing every resource trait over HTTP.
+    Client,
 }
 
 impl Generator {
-    pub const ALL: &[Generator] = &[Generator::Models, Generator::Api, Generator::Server];
+    pub const ALL: &[Generator] = &[Generator::Models, Generator::Api, Generator::Server, Generator::Client];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Generator::Models => "models",
             Generator::Api => "api",
             Generator::Server => "server",
+            Generator::Client => "client",
         }
     }
 
@@ -40,7 +44,7 @@ impl Generator {
         match self {
             Generator::Models => &[],
             Generator::Api => &[Generator::Models],
-            Generator::Server => &[Generator::Models, Generator::Api],
+            Generator::Server | Generator::Client => &[Generator::Models, Generator::Api],
         }
     }
 
@@ -77,6 +81,7 @@ pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Fil
         Generator::Models => models::generate(ir, service),
         Generator::Api => api::generate(ir, service),
         Generator::Server => server::generate(ir, service),
+        Generator::Client => client::generate(ir, service),
     };
     let path = format!("{module}/{}.rs", generator.as_str());
     Ok(File { contents: format_file(tokens, generator.as_str(), &path)?, path })

@@ -471,6 +471,7 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
         #doc
         #deprecated
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)] // Members are held by value so that matching reads naturally.
         pub enum #name {
             #(#variants)*
             /// A member this version of the spec does not know; kept as sent, so it round-trips.

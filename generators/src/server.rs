@@ -26,10 +26,17 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let bounds = if traits.is_empty() { quote!(Send + Sync + 'static) } else { quote!(#(super::api::#traits)+*) };
     let has_healthcheck = ops.iter().any(|o| o.op.method == Method::Get && o.op.path == "/_internal_/healthcheck");
     let routes = route_table(&ops);
-    let healthcheck_route = if has_healthcheck {
-        quote!()
+    let (healthcheck_route, healthcheck_fn) = if has_healthcheck {
+        (quote!(), quote!())
     } else {
-        quote!(.route("/_internal_/healthcheck", ::axum::routing::get(healthcheck)))
+        (
+            quote!(.route("/_internal_/healthcheck", ::axum::routing::get(healthcheck))),
+            quote! {
+                async fn healthcheck() -> ::axum::response::Response {
+                    json(200, &::serde_json::json!({ "status": "healthy" }))
+                }
+            },
+        )
     };
     let handlers = ops.iter().map(|o| handler(ir, sid, o));
     let param_helpers = param_helpers(ir, sid, &ops);
@@ -39,8 +46,8 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
         /// The largest request body accepted, in bytes.
         pub const BODY_LIMIT: usize = 1024 * 1024;
 
-        /// A router serving every operation of the service with `service`, plus
-        /// `GET /_internal_/healthcheck`.
+        /// A router serving every operation of the service with `service` (and
+        /// `GET /_internal_/healthcheck`, when the spec does not declare it).
         pub fn router<T: #bounds>(service: T) -> ::axum::Router {
             ::axum::Router::new()
                 #(#routes)*
@@ -49,9 +56,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
                 .with_state(::std::sync::Arc::new(service))
         }
 
-        async fn healthcheck() -> ::axum::response::Response {
-            json(200, &::serde_json::json!({ "status": "healthy" }))
-        }
+        #healthcheck_fn
 
         #(#handlers)*
 

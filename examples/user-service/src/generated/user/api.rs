@@ -144,6 +144,7 @@ pub struct UsersDeleteByIdRequest {
 
 /// The responses `GET /users` declares, one variant per status code.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UsersGetResponse {
     /// HTTP 200.
     Ok(::std::vec::Vec<super::models::User>),
@@ -160,6 +161,7 @@ impl UsersGetResponse {
 
 /// The responses `POST /users` declares, one variant per status code.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UsersPostResponse {
     /// HTTP 201.
     Created(super::models::User),
@@ -180,6 +182,7 @@ impl UsersPostResponse {
 
 /// The responses `GET /users/:id` declares, one variant per status code.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UsersGetByIdResponse {
     /// HTTP 200.
     Ok(super::models::User),
@@ -200,6 +203,7 @@ impl UsersGetByIdResponse {
 
 /// The responses `PUT /users/:id` declares, one variant per status code.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UsersPutByIdResponse {
     /// HTTP 200.
     Ok(super::models::User),
@@ -224,6 +228,7 @@ impl UsersPutByIdResponse {
 
 /// The responses `DELETE /users/:id` declares, one variant per status code.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UsersDeleteByIdResponse {
     /// HTTP 204.
     NoContent,

@@ -6,3 +6,5 @@ pub mod models;
 pub mod api;
 #[rustfmt::skip]
 pub mod server;
+#[rustfmt::skip]
+pub mod client;

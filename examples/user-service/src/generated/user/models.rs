@@ -193,6 +193,7 @@ pub struct UserUpserted {
 
 /// A user, either in full or as a reference holding only its id. Clients choose with the expand parameter.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ExpandableUser {
     /// `user` on the wire.
     User(User),
@@ -239,6 +240,7 @@ impl<'de> ::serde::Deserialize<'de> for ExpandableUser {
 
 /// Events published whenever a user is created, updated or deleted.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UserEvent {
     /// `user_upserted` on the wire.
     UserUpserted(UserUpserted),

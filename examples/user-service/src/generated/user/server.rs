@@ -5,8 +5,8 @@
 /// The largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// A router serving every operation of the service with `service`, plus
-/// `GET /_internal_/healthcheck`.
+/// A router serving every operation of the service with `service` (and
+/// `GET /_internal_/healthcheck`, when the spec does not declare it).
 pub fn router<T: super::api::Users>(service: T) -> ::axum::Router {
     ::axum::Router::new()
         .route("/users", ::axum::routing::get(users_get::<T>).post(users_post::<T>))
