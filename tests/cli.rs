@@ -286,3 +286,71 @@ fn check_runs_validate_lint_and_diff_in_one_report() {
     assert!(out.contains("title=FIELD_REMOVED"), "{out}");
     assert!(out.contains("title=FIELD_NAME_SNAKE_CASE"), "{out}");
 }
+
+#[test]
+fn committed_generated_code_is_fresh() {
+    let o = apigen(&common::root(), &["update", "--check"]);
+    assert_eq!(code(&o), 0, "run `apigen update` and commit the result:\n{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("user: models → examples/user-service/src/generated/user/models.rs (unchanged)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn update_writes_only_changes_refuses_hand_written_files_and_checks_staleness() {
+    let dir = scratch("update");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(
+        dir.join("apigen.toml"),
+        "[organization]\nspecs = \"specs\"\n\n[apps.shop]\nservices = [\"shop\"]\ngenerators = [\"models\"]\noutput = \"out\"\n",
+    )
+    .unwrap();
+    let spec = |field: &str| {
+        format!(r#"{{"name": "shop", "models": {{"order": {{"fields": [{{"name": "{field}", "type": "string"}}]}}}}}}"#)
+    };
+    std::fs::write(dir.join("specs/shop.json"), spec("id")).unwrap();
+
+    let o = apigen(&dir, &["update", "--app", "shop"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("shop: models → out/shop/models.rs (created)"), "{}", stdout(&o));
+    let models = std::fs::read_to_string(dir.join("out/shop/models.rs")).unwrap();
+    assert!(models.starts_with("// @generated") && models.contains("pub struct Order"));
+
+    let o = apigen(&dir, &["update", "--check"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let o = apigen(&dir, &["update"]);
+    assert!(stdout(&o).contains("(unchanged)") && !stdout(&o).contains("(updated)"), "{}", stdout(&o));
+
+    // The spec changes: --check notices and writes nothing; update writes.
+    std::fs::write(dir.join("specs/shop.json"), spec("number")).unwrap();
+    let o = apigen(&dir, &["update", "--check"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("(stale)"), "{}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("out/shop/models.rs")).unwrap(), models);
+    let o = apigen(&dir, &["update"]);
+    assert!(stdout(&o).contains("out/shop/models.rs (updated)"), "{}", stdout(&o));
+
+    // A hand-written file in the way is never overwritten, and nothing else is written either.
+    std::fs::write(dir.join("out/shop/models.rs"), "// my own code\n").unwrap();
+    std::fs::write(dir.join("specs/shop.json"), spec("id")).unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("refusing to overwrite"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("out/shop/models.rs")).unwrap(), "// my own code\n");
+
+    // Unknown apps and generators are usage errors; spec errors write nothing and exit 1.
+    assert_eq!(code(&apigen(&dir, &["update", "--app", "nope"])), 2);
+    std::fs::write(dir.join("apigen.toml"), "[organization]\nspecs = \"specs\"\n\n[apps.shop]\nservices = [\"shop\"]\ngenerators = [\"modles\"]\noutput = \"out\"\n").unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown generator `modles`"), "{}", stderr(&o));
+    std::fs::write(
+        dir.join("specs/shop.json"),
+        "{\"name\": \"shop\", \"models\": {\"order\": {\"fields\": [{\"name\": \"id\", \"type\": \"nope\"}]}}}",
+    )
+    .unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+}
