@@ -43,7 +43,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
-    /// The CI gate: validate, lint and (with --against) diff, in one report.
+    /// The CI gate: validate, lint, (with --against) diff, and generated code up to date, in one report.
     ///
     /// Exit codes: 0 clean, 1 spec errors, lint errors or breaking changes, 2 usage or I/O error.
     Check {
@@ -200,7 +200,26 @@ fn check(
     }
     compiler::diagnostic::sort_and_dedup(&mut diags);
     render::emit(&diags, &sources, format).context("cannot write the report")?;
-    Ok(if diags.iter().any(|d| d.is_error()) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    // Generated code must be fresh: what `apigen update --check` says, for every app.
+    let mut stale = 0;
+    if let Some(cfg) = config.as_ref().filter(|c| !c.file.apps.is_empty() && !current.has_errors()) {
+        for p in apigen::update::plan(cfg, &current, &[])? {
+            if p.state != apigen::update::State::Unchanged {
+                stale += 1;
+                let path = files::display_name(&relative_to_cwd(p.path.clone()));
+                let message = format!("{path} is stale; run `apigen update`");
+                match format {
+                    Format::Github => println!("::error file={path},title=STALE_GENERATED_CODE::{message}"),
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::json!({"code": "STALE_GENERATED_CODE", "severity": "error", "message": message, "file": path})
+                    ),
+                    Format::Text => println!("error[STALE_GENERATED_CODE]: {message}"),
+                }
+            }
+        }
+    }
+    Ok(if stale > 0 || diags.iter().any(|d| d.is_error()) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Result<ExitCode> {
