@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod client;
+pub mod mock;
 pub mod models;
 pub mod rust;
 pub mod server;
@@ -25,10 +26,13 @@ pub enum Generator {
     Server,
     /// A reqwest client implementing every resource trait over HTTP.
     Client,
+    /// An in-memory client for tests: examples by default, one-line overrides.
+    Mock,
 }
 
 impl Generator {
-    pub const ALL: &[Generator] = &[Generator::Models, Generator::Api, Generator::Server, Generator::Client];
+    pub const ALL: &[Generator] =
+        &[Generator::Models, Generator::Api, Generator::Server, Generator::Client, Generator::Mock];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -36,6 +40,7 @@ impl Generator {
             Generator::Api => "api",
             Generator::Server => "server",
             Generator::Client => "client",
+            Generator::Mock => "mock",
         }
     }
 
@@ -44,7 +49,7 @@ impl Generator {
         match self {
             Generator::Models => &[],
             Generator::Api => &[Generator::Models],
-            Generator::Server | Generator::Client => &[Generator::Models, Generator::Api],
+            Generator::Server | Generator::Client | Generator::Mock => &[Generator::Models, Generator::Api],
         }
     }
 
@@ -82,6 +87,7 @@ pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Fil
         Generator::Api => api::generate(ir, service),
         Generator::Server => server::generate(ir, service),
         Generator::Client => client::generate(ir, service),
+        Generator::Mock => mock::generate(ir, service),
     };
     let path = format!("{module}/{}.rs", generator.as_str());
     Ok(File { contents: format_file(tokens, generator.as_str(), &path)?, path })

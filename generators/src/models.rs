@@ -41,7 +41,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
 
 /// Fields and union members whose type contains its owner by value (a recursive type without a
 /// list or map in between) must be boxed, or the type would have infinite size.
-fn boxed_edges(ir: &Ir, sid: ServiceId) -> BTreeSet<(Type, Type)> {
+pub(crate) fn boxed_edges(ir: &Ir, sid: ServiceId) -> BTreeSet<(Type, Type)> {
     // Direct containment edges between models and unions of this service.
     let direct = |ty: &Type| -> Option<Type> {
         match ty {
@@ -383,16 +383,12 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
     let doc = docs(u.description.as_deref());
     let deprecated = rust::deprecated(u.deprecation.as_ref());
     let owner = Type::Union(id);
-    let mut used = BTreeSet::new();
+    let names = union_variants(u);
     let members: Vec<(proc_macro2::Ident, &UnionMember, TokenStream)> = u
         .members
         .iter()
-        .map(|m| {
-            let mut v = variant_ident(&m.type_name.rsplit('.').next().unwrap_or(&m.type_name).replace(['[', ']'], ""));
-            if v == "Unknown" || !used.insert(v.to_string()) {
-                v = format_ident!("{}Member", v.to_string().trim_start_matches("r#"));
-                used.insert(v.to_string());
-            }
+        .zip(names)
+        .map(|(m, v)| {
             let mut ty = rust_type(ir, &m.ty, sid, From::Models);
             if boxed.contains(&(owner.clone(), m.ty.clone())) {
                 ty = quote!(::std::boxed::Box<#ty>);
@@ -493,6 +489,22 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
             }
         }
     }
+}
+
+/// The variant names of a union's members, unique, never `Unknown`.
+pub(crate) fn union_variants(u: &Union) -> Vec<proc_macro2::Ident> {
+    let mut used = BTreeSet::new();
+    u.members
+        .iter()
+        .map(|m| {
+            let mut v = variant_ident(&m.type_name.rsplit('.').next().unwrap_or(&m.type_name).replace(['[', ']'], ""));
+            if v == "Unknown" || !used.insert(v.to_string()) {
+                v = format_ident!("{}Member", v.to_string().trim_start_matches("r#"));
+                used.insert(v.to_string());
+            }
+            v
+        })
+        .collect()
 }
 
 /// Private helpers shared by the union impls of one file: only those some union uses.

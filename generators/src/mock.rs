@@ -1,0 +1,264 @@
+//! The mock client generator: `Mock` implements every resource trait in memory. Each method
+//! answers the operation's first success response with a generated example value (the first enum
+//! value, numbers at their minimum, strings of an allowed length, every required field set)
+//! unless the test overrides it, in one line: `Mock::new().on_users_get_by_id(|req| ...)`.
+
+use compiler::ir::*;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::api::{self, Op};
+use crate::models::{boxed_edges, default_expr, union_variants};
+use crate::rust::{From, field_ident, rust_type};
+
+pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
+    let ops = api::operations(ir, sid);
+    let s = ir.service(sid);
+    let doc =
+        format!(" The mock client of the `{}` service: every operation in memory, with examples or overrides.", s.name);
+    let slot = |o: &Op<'_>| {
+        format_ident!(
+            "{}_{}",
+            heck::ToSnakeCase::to_snake_case(o.resource_trait.to_string().as_str()),
+            o.method.to_string().trim_start_matches("r#")
+        )
+    };
+    let fields = ops.iter().map(|o| {
+        let (name, req, resp) = (slot(o), &o.request, &o.response);
+        quote!(#name: Handler<super::api::#req, super::api::#resp>,)
+    });
+    let setters = ops.iter().map(|o| {
+        let name = slot(o);
+        let setter = format_ident!("on_{}", name);
+        let (req, resp) = (&o.request, &o.response);
+        let doc = format!(" Answers `{} {}` with `respond` instead of the example.", o.op.method.as_str(), o.op.path);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, respond: impl Fn(super::api::#req) -> super::api::#resp + Send + Sync + 'static) -> Self {
+                self.#name = Some(::std::boxed::Box::new(respond));
+                self
+            }
+        }
+    });
+    let overridden = ops.iter().map(|o| {
+        let name = slot(o);
+        let label = name.to_string();
+        quote!(if self.#name.is_some() { list.push(#label); })
+    });
+    let mut traits: Vec<(&Ident, Vec<&Op<'_>>)> = Vec::new();
+    for o in &ops {
+        match traits.iter_mut().find(|(t, _)| *t == &o.resource_trait) {
+            Some((_, list)) => list.push(o),
+            None => traits.push((&o.resource_trait, vec![o])),
+        }
+    }
+    let impls = traits.iter().map(|(name, ops)| {
+        let methods = ops.iter().map(|o| {
+            let method = &o.method;
+            let field = slot(o);
+            let (req, resp) = (&o.request, &o.response);
+            let label = format!("{} {}", o.op.method.as_str(), o.op.path);
+            let example = match example_response(ir, sid, o) {
+                Some(expr) => quote!(Ok(#expr)),
+                None => quote!(Err(MockError::NoExample(#label))),
+            };
+            quote! {
+                async fn #method(&self, request: super::api::#req) -> ::std::result::Result<super::api::#resp, MockError> {
+                    match &self.#field {
+                        Some(respond) => Ok(respond(request)),
+                        None => #example,
+                    }
+                }
+            }
+        });
+        quote! {
+            impl super::api::#name for Mock {
+                type Error = MockError;
+                #(#methods)*
+            }
+        }
+    });
+    quote! {
+        #![doc = #doc]
+
+        type Handler<Req, Resp> = ::std::option::Option<::std::boxed::Box<dyn Fn(Req) -> Resp + Send + Sync>>;
+
+        /// Why the mock could not answer.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum MockError {
+            /// No override, and no finite example exists (a required recursive field).
+            NoExample(&'static str),
+        }
+
+        impl ::std::fmt::Display for MockError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    MockError::NoExample(op) => write!(f, "no example response for `{op}`: override it on the mock"),
+                }
+            }
+        }
+
+        impl ::std::error::Error for MockError {}
+
+        /// Every operation of the service in memory. Without overrides, each answers its first
+        /// success response with an example value.
+        #[derive(Default)]
+        pub struct Mock {
+            #(#fields)*
+        }
+
+        impl ::std::fmt::Debug for Mock {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let mut list: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+                #(#overridden)*
+                f.debug_struct("Mock").field("overridden", &list).finish()
+            }
+        }
+
+        impl Mock {
+            pub fn new() -> Self {
+                Self::default()
+            }
+
+            #(#setters)*
+        }
+
+        #(#impls)*
+    }
+}
+
+/// The first success response (lowest 2xx, else the first declared) with an example body.
+fn example_response(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> Option<TokenStream> {
+    let resp = &o.response;
+    let chosen = o
+        .responses
+        .iter()
+        .find(|r| matches!(r.code, ResponseCode::Status(c) if (200..300).contains(&c)))
+        .or_else(|| o.responses.first())?;
+    let v = &chosen.variant;
+    let body = if chosen.has_body() { Some(example(ir, sid, chosen.ty, "value", None, None, 0)?) } else { None };
+    Some(match (chosen.code, body) {
+        (ResponseCode::Default, Some(b)) => quote!(super::api::#resp::#v { status: 200, body: #b }),
+        (ResponseCode::Default, None) => quote!(super::api::#resp::#v { status: 200 }),
+        (_, Some(b)) => quote!(super::api::#resp::#v(#b)),
+        (_, None) => quote!(super::api::#resp::#v),
+    })
+}
+
+/// An expression building an example of `ty`; `None` when no finite value exists.
+fn example(
+    ir: &Ir,
+    sid: ServiceId,
+    ty: &Type,
+    name: &str,
+    min: Option<i64>,
+    max: Option<i64>,
+    depth: usize,
+) -> Option<TokenStream> {
+    if depth > 8 {
+        return None;
+    }
+    Some(match ty {
+        Type::Primitive(p) => match p {
+            Primitive::String => {
+                let mut s =
+                    if name.contains("email") { "user@example.com".to_string() } else { format!("example {name}") };
+                let min = min.unwrap_or(0).max(0) as usize;
+                while s.chars().count() < min {
+                    s.push('x');
+                }
+                if let Some(max) = max.filter(|m| *m >= 0) {
+                    s = s.chars().take(max as usize).collect();
+                }
+                quote!(#s.to_string())
+            }
+            Primitive::Boolean => quote!(true),
+            Primitive::Integer => {
+                let n = number(min, max) as i32;
+                quote!(#n)
+            }
+            Primitive::Long => {
+                let n = number(min, max);
+                quote!(#n)
+            }
+            Primitive::Double => {
+                let n = number(min, max) as f64;
+                quote!(#n)
+            }
+            Primitive::Decimal => {
+                let n = number(min, max);
+                quote!(::rust_decimal::Decimal::from(#n))
+            }
+            Primitive::Uuid => quote!(::uuid::Uuid::from_u128(0x5ecf_6502_e532_4738_aad5_7ac9_7012_51dd)),
+            Primitive::DateIso8601 => quote!(::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default()),
+            Primitive::DateTimeIso8601 => quote!(::chrono::DateTime::<::chrono::FixedOffset>::default()),
+            Primitive::Json => quote!(::serde_json::Value::Null),
+            Primitive::Object => quote!(::serde_json::Map::new()),
+            Primitive::Unit => quote!(()),
+        },
+        Type::List(inner) => {
+            let count = min.unwrap_or(1).max(0).min(max.unwrap_or(i64::MAX)).min(3) as usize;
+            if count == 0 {
+                return Some(quote!(::std::vec::Vec::new()));
+            }
+            let item = example(ir, sid, inner, name, None, None, depth + 1)?;
+            let items = std::iter::repeat_n(item, count);
+            quote!(::std::vec![#(#items),*])
+        }
+        Type::Map(_) => quote!(::std::collections::BTreeMap::new()),
+        Type::Enum(id) => {
+            let e = ir.enum_(*id);
+            let path = rust_type(ir, ty, sid, From::Sibling);
+            let wire = e.values.first().map(|v| v.value.clone()).unwrap_or_else(|| "example".to_string());
+            quote!(#path::from(#wire))
+        }
+        Type::Model(id) => {
+            let m = ir.model(*id);
+            let path = rust_type(ir, ty, sid, From::Sibling);
+            let fields: Option<Vec<TokenStream>> = m
+                .fields
+                .iter()
+                .map(|f| {
+                    let ident = field_ident(&f.name);
+                    if !f.required {
+                        return Some(quote!(#ident: None));
+                    }
+                    let value = match f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Sibling))
+                    {
+                        Some(d) => d,
+                        None => example(ir, sid, &f.ty, &f.name, f.minimum, f.maximum, depth + 1)?,
+                    };
+                    // Recursive fields are boxed by the models generator.
+                    let boxed = boxed_edges(ir, m.service).contains(&(ty.clone(), f.ty.clone()));
+                    Some(if boxed { quote!(#ident: ::std::boxed::Box::new(#value)) } else { quote!(#ident: #value) })
+                })
+                .collect();
+            let fields = fields?;
+            quote!(#path { #(#fields),* })
+        }
+        Type::Union(id) => {
+            let u = ir.union(*id);
+            let path = rust_type(ir, ty, sid, From::Sibling);
+            let boxed = boxed_edges(ir, u.service);
+            u.members.iter().zip(union_variants(u)).find_map(|(m, v)| {
+                let value = example(ir, sid, &m.ty, &m.type_name, None, None, depth + 1)?;
+                let value = if boxed.contains(&(ty.clone(), m.ty.clone())) {
+                    quote!(::std::boxed::Box::new(#value))
+                } else {
+                    value
+                };
+                Some(quote!(#path::#v(#value)))
+            })?
+        }
+        Type::Interface(_) | Type::Unresolved(_) => quote!(::serde_json::Value::Null),
+    })
+}
+
+/// A number inside the declared bounds: the minimum, else 1 (or the maximum when it is below 1).
+fn number(min: Option<i64>, max: Option<i64>) -> i64 {
+    match (min, max) {
+        (Some(m), _) => m,
+        (None, Some(x)) if x < 1 => x,
+        _ => 1,
+    }
+}
