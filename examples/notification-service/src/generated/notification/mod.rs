@@ -8,3 +8,5 @@ pub mod api;
 pub mod server;
 #[rustfmt::skip]
 pub mod client;
+#[rustfmt::skip]
+pub mod mock;
