@@ -78,11 +78,12 @@ pub struct File {
 /// Runs one generator for one service.
 pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<File, GenerateError> {
     let s = ir.service(service);
-    if s.format == SourceFormat::ImportSummary {
+    if s.format == SourceFormat::ImportSummary && generator != Generator::Models {
         return Err(GenerateError::OpaqueService(s.key.clone()));
     }
     let module = rust::module_ident(&s.key).to_string();
     let tokens = match generator {
+        Generator::Models if s.format == SourceFormat::ImportSummary => models::generate_opaque(ir, service),
         Generator::Models => models::generate(ir, service),
         Generator::Api => api::generate(ir, service),
         Generator::Server => server::generate(ir, service),

@@ -52,13 +52,14 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
             None => traits.push((&o.resource_trait, vec![o])),
         }
     }
+    let boxed = std::cell::RefCell::new(Boxed::new());
     let impls = traits.iter().map(|(name, ops)| {
         let methods = ops.iter().map(|o| {
             let method = &o.method;
             let field = slot(o);
             let (req, resp) = (&o.request, &o.response);
             let label = format!("{} {}", o.op.method.as_str(), o.op.path);
-            let example = match example_response(ir, sid, o) {
+            let example = match example_response(ir, sid, &mut boxed.borrow_mut(), o) {
                 Some(expr) => quote!(Ok(#expr)),
                 None => quote!(Err(MockError::NoExample(#label))),
             };
@@ -128,7 +129,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
 }
 
 /// The first success response (lowest 2xx, else the first declared) with an example body.
-fn example_response(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> Option<TokenStream> {
+fn example_response(ir: &Ir, sid: ServiceId, boxed: &mut Boxed, o: &Op<'_>) -> Option<TokenStream> {
     let resp = &o.response;
     let chosen = o
         .responses
@@ -136,7 +137,7 @@ fn example_response(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> Option<TokenStream> 
         .find(|r| matches!(r.code, ResponseCode::Status(c) if (200..300).contains(&c)))
         .or_else(|| o.responses.first())?;
     let v = &chosen.variant;
-    let body = if chosen.has_body() { Some(example(ir, sid, chosen.ty, "value", None, None, 0)?) } else { None };
+    let body = if chosen.has_body() { Some(example(ir, sid, boxed, chosen.ty, "value", None, None, 0)?) } else { None };
     Some(match (chosen.code, body) {
         (ResponseCode::Default, Some(b)) => quote!(super::api::#resp::#v { status: 200, body: #b }),
         (ResponseCode::Default, None) => quote!(super::api::#resp::#v { status: 200 }),
@@ -145,10 +146,15 @@ fn example_response(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> Option<TokenStream> 
     })
 }
 
+/// Boxed edges of every service, computed once per file: the models generator boxes exactly these.
+type Boxed = std::collections::BTreeMap<ServiceId, std::collections::BTreeSet<(Type, Type)>>;
+
 /// An expression building an example of `ty`; `None` when no finite value exists.
+#[allow(clippy::too_many_arguments)] // A recursive walk: the type, its bounds, and the shared context.
 fn example(
     ir: &Ir,
     sid: ServiceId,
+    boxed: &mut Boxed,
     ty: &Type,
     name: &str,
     min: Option<i64>,
@@ -201,7 +207,7 @@ fn example(
             if count == 0 {
                 return Some(quote!(::std::vec::Vec::new()));
             }
-            let item = example(ir, sid, inner, name, None, None, depth + 1)?;
+            let item = example(ir, sid, boxed, inner, name, None, None, depth + 1)?;
             let items = std::iter::repeat_n(item, count);
             quote!(::std::vec![#(#items),*])
         }
@@ -226,11 +232,14 @@ fn example(
                     let value = match f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Sibling))
                     {
                         Some(d) => d,
-                        None => example(ir, sid, &f.ty, &f.name, f.minimum, f.maximum, depth + 1)?,
+                        None => example(ir, sid, boxed, &f.ty, &f.name, f.minimum, f.maximum, depth + 1)?,
                     };
                     // Recursive fields are boxed by the models generator.
-                    let boxed = boxed_edges(ir, m.service).contains(&(ty.clone(), f.ty.clone()));
-                    Some(if boxed { quote!(#ident: ::std::boxed::Box::new(#value)) } else { quote!(#ident: #value) })
+                    let is_boxed = boxed
+                        .entry(m.service)
+                        .or_insert_with(|| boxed_edges(ir, m.service))
+                        .contains(&(ty.clone(), f.ty.clone()));
+                    Some(if is_boxed { quote!(#ident: ::std::boxed::Box::new(#value)) } else { quote!(#ident: #value) })
                 })
                 .collect();
             let fields = fields?;
@@ -239,10 +248,10 @@ fn example(
         Type::Union(id) => {
             let u = ir.union(*id);
             let path = rust_type(ir, ty, sid, From::Sibling);
-            let boxed = boxed_edges(ir, u.service);
+            let union_boxed = boxed.entry(u.service).or_insert_with(|| boxed_edges(ir, u.service)).clone();
             u.members.iter().zip(union_variants(u)).find_map(|(m, v)| {
-                let value = example(ir, sid, &m.ty, &m.type_name, None, None, depth + 1)?;
-                let value = if boxed.contains(&(ty.clone(), m.ty.clone())) {
+                let value = example(ir, sid, boxed, &m.ty, &m.type_name, None, None, depth + 1)?;
+                let value = if union_boxed.contains(&(ty.clone(), m.ty.clone())) {
                     quote!(::std::boxed::Box::new(#value))
                 } else {
                     value

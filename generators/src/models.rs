@@ -39,6 +39,34 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     }
 }
 
+/// Models of a service known only from an import summary: its types have names but no
+/// definitions here, so each is carried as raw JSON under its name until the spec is added.
+pub fn generate_opaque(ir: &Ir, sid: ServiceId) -> TokenStream {
+    let s = ir.service(sid);
+    let mut names: Vec<&str> = s
+        .enums
+        .iter()
+        .map(|id| ir.enum_(*id).name.as_str())
+        .chain(s.models.iter().map(|id| ir.model(*id).name.as_str()))
+        .chain(s.unions.iter().map(|id| ir.union(*id).name.as_str()))
+        .chain(s.interfaces.iter().map(|id| ir.interface(*id).name.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let doc = format!(
+        " Types of the `{}` service ({}), known only by name from an import summary: each is raw JSON until that service's spec is in the repository.",
+        s.key, s.namespace
+    );
+    let aliases = names.iter().map(|n| {
+        let id = type_ident(n);
+        quote!(pub type #id = ::serde_json::Value;)
+    });
+    quote! {
+        #![doc = #doc]
+        #(#aliases)*
+    }
+}
+
 /// Fields and union members whose type contains its owner by value (a recursive type without a
 /// list or map in between) must be boxed, or the type would have infinite size.
 pub(crate) fn boxed_edges(ir: &Ir, sid: ServiceId) -> BTreeSet<(Type, Type)> {
