@@ -1,0 +1,284 @@
+//! Generated models must compile without warnings and pass clippy. The models of `schemas/`, of
+//! every fixture and of every corpus spec that compiles cleanly are written into one crate (a
+//! module per spec repository) under the target dir, and `cargo clippy -- -D warnings` checks
+//! it. Specs whose generated code is known not to pass are listed, each with its reason, in
+//! `compile-expectations.tsv`; each is checked in a crate of its own, so the test also fails
+//! when one of them starts passing and its line must go.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The dependencies the generated code needs, as `examples/user-service` declares them.
+const DEPENDENCIES: &str = r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
+rust_decimal = { version = "1", default-features = false, features = ["serde-float", "std"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+uuid = { version = "1", features = ["serde"] }
+"#;
+
+/// The repository's workspace lints, which `examples/user-service` inherits.
+const LINTS: &str = r#"[lints.rust]
+unsafe_code = "forbid"
+missing_debug_implementations = "warn"
+
+[lints.clippy]
+all = { level = "warn", priority = -1 }
+"#;
+
+/// The package holding every spec expected to pass.
+const MAIN_PACKAGE: &str = "generated-models";
+
+/// A spec expected to fail: a substring of one of its errors, and why.
+struct Expectation {
+    error: String,
+    reason: String,
+}
+
+fn expectations() -> BTreeMap<String, Expectation> {
+    let path = common::manifest_dir().join("tests/compile-expectations.tsv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3, "expectation lines are `unit<TAB>error<TAB>reason`: {line}");
+        let e = Expectation { error: cols[1].to_string(), reason: cols[2].to_string() };
+        assert!(out.insert(cols[0].to_string(), e).is_none(), "listed twice: {}", cols[0]);
+    }
+    out
+}
+
+/// A unit's name as a Rust module name: lower case, runs of other characters as one `_`.
+fn module_name(prefix: &str, name: &str) -> String {
+    let mut s = format!("{prefix}_");
+    for c in name.trim_end_matches(".json").chars() {
+        let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' };
+        if c != '_' || !s.ends_with('_') {
+            s.push(c);
+        }
+    }
+    s.trim_end_matches('_').to_string()
+}
+
+/// Writes a file only when its contents differ, so that cargo sees no change on a rerun.
+fn write_if_changed(path: &Path, contents: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
+/// Removes every entry of `dir` not named in `keep`.
+fn remove_others(dir: &Path, keep: &BTreeSet<&str>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if keep.contains(path.file_name().unwrap().to_str().unwrap()) {
+            continue;
+        }
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        } else {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+}
+
+/// One spec repository's generated code: a module name and the models file of each service.
+struct Module {
+    name: String,
+    services: Vec<(String, String)>,
+}
+
+/// Lays out a crate: `src/lib.rs` declaring a module per unit, and under it
+/// `src/<unit>/<service>/models.rs` as `apigen update` lays out an app's output folder.
+fn write_crate(dir: &Path, package: &str, modules: &[Module]) {
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [lib]\ndoctest = false\n\n[dependencies]\n{DEPENDENCIES}\n{LINTS}"
+        ),
+    );
+    let mut lib = String::from("//! Generated models, one module per spec repository.\n\n");
+    for m in modules {
+        lib.push_str(&format!("pub mod {};\n", m.name));
+        let unit_dir = dir.join("src").join(&m.name);
+        let services: Vec<String> = m.services.iter().map(|(s, _)| s.clone()).collect();
+        write_if_changed(&unit_dir.join("mod.rs"), &generators::module_file("mod.rs", &services).contents);
+        for (service, contents) in &m.services {
+            let models = generators::module_file("mod.rs", &["models".to_string()]);
+            write_if_changed(&unit_dir.join(service).join("mod.rs"), &models.contents);
+            write_if_changed(&unit_dir.join(service).join("models.rs"), contents);
+        }
+        remove_others(&unit_dir, &services.iter().map(String::as_str).chain(["mod.rs"]).collect());
+    }
+    write_if_changed(&dir.join("src/lib.rs"), &lib);
+    remove_others(&dir.join("src"), &modules.iter().map(|m| m.name.as_str()).chain(["lib.rs"]).collect());
+    remove_others(dir, &["Cargo.toml", "src"].into_iter().collect());
+}
+
+/// A rustc or clippy diagnostic: the package it is about, its level, its file and its text.
+#[derive(Debug)]
+struct Finding {
+    package: String,
+    level: String,
+    file: String,
+    rendered: String,
+}
+
+struct Run {
+    findings: Vec<Finding>,
+    stderr: String,
+}
+
+/// Runs `cargo clippy -- -D warnings` on every crate of the generated workspace, going on past
+/// the crates expected to fail, and collects every diagnostic.
+fn clippy(workspace: &Path) -> Run {
+    let out = Command::new(env!("CARGO"))
+        .args(["clippy", "--workspace", "--keep-going", "--quiet", "--message-format=json", "--", "-D", "warnings"])
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-models-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cannot run cargo");
+    let mut findings = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if v["reason"] != "compiler-message" {
+            continue;
+        }
+        let m = &v["message"];
+        let primary = m["spans"].as_array().and_then(|s| s.iter().find(|s| s["is_primary"] == true));
+        findings.push(Finding {
+            // The lib target is named like its package, with `_` for `-`.
+            package: v["target"]["name"].as_str().unwrap_or("").replace('_', "-"),
+            level: m["level"].as_str().unwrap_or("").to_string(),
+            file: primary.and_then(|s| s["file_name"].as_str()).unwrap_or("").to_string(),
+            rendered: m["rendered"].as_str().unwrap_or("").to_string(),
+        });
+    }
+    Run { findings, stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+}
+
+/// Where a unit comes from: the repository's specs and fixtures must compile without errors;
+/// corpus specs with errors are `tests/corpus.rs`'s business (root crate) and are left out.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Repository,
+    Corpus,
+}
+
+#[test]
+fn generated_models_compile_without_warnings_and_pass_clippy() {
+    let started = std::time::Instant::now();
+    let expected = expectations();
+    let ws = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-models");
+    let mut passing: Vec<Module> = Vec::new();
+    // (unit, package, expectation)
+    let mut failing: Vec<(String, String, &Expectation)> = Vec::new();
+    let mut outputs: BTreeMap<Vec<(String, String)>, String> = BTreeMap::new();
+    let mut skipped: Vec<String> = Vec::new();
+    let mut names = BTreeSet::new();
+
+    let units = std::iter::once((Source::Repository, common::schemas()))
+        .chain(common::fixtures().into_iter().map(|u| (Source::Repository, u)))
+        .chain(common::corpus().into_iter().map(|u| (Source::Corpus, u)));
+    for (source, unit) in units {
+        let c = match source {
+            Source::Repository => common::compile_clean(&unit),
+            Source::Corpus => common::compile(&unit),
+        };
+        if c.has_errors() {
+            continue;
+        }
+        if let Some((service, opaque)) = common::uses_opaque_service(&c.ir) {
+            skipped.push(format!(
+                "{}: `{service}` uses types of `{opaque}`, known only from an import summary",
+                unit.name
+            ));
+            continue;
+        }
+        let services = common::models(&c.ir);
+        // Copies of one spec (the corpus has a few) would only cost time.
+        if let Some(first) = outputs.get(&services) {
+            skipped.push(format!("{}: generates the same code as {first}", unit.name));
+            continue;
+        }
+        outputs.insert(services.clone(), unit.name.clone());
+        // The prefix also keeps a unit's module from being named like its only service's
+        // (clippy's `module_inception`).
+        let name = match source {
+            Source::Repository => module_name("repo", &unit.name),
+            Source::Corpus => module_name("corpus", &unit.name),
+        };
+        assert!(names.insert(name.clone()), "two units are named `{name}` as modules");
+        let module = Module { name, services };
+        match expected.get(&unit.name) {
+            Some(e) => {
+                let package = format!("known-failure-{}", module.name.replace('_', "-"));
+                write_crate(&ws.join(&package), &package, std::slice::from_ref(&module));
+                failing.push((unit.name, package, e));
+            }
+            None => passing.push(module),
+        }
+    }
+    for name in expected.keys() {
+        assert!(
+            failing.iter().any(|(unit, _, _)| unit == name),
+            "compile-expectations.tsv lists `{name}`, which is neither a fixture nor a corpus spec that compiles"
+        );
+    }
+
+    write_crate(&ws.join(MAIN_PACKAGE), MAIN_PACKAGE, &passing);
+    let packages: Vec<&str> = std::iter::once(MAIN_PACKAGE).chain(failing.iter().map(|(_, p, _)| p.as_str())).collect();
+    let members: Vec<String> = packages.iter().map(|p| format!("\"{p}\"")).collect();
+    // Its own workspace, so that the repository's workspace does not claim it.
+    write_if_changed(
+        &ws.join("Cargo.toml"),
+        &format!("[workspace]\nmembers = [{}]\nresolver = \"3\"\n", members.join(", ")),
+    );
+    // The repository's lock file pins the versions the example service builds with.
+    if !ws.join("Cargo.lock").exists() {
+        std::fs::copy(common::repo_root().join("Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+    }
+    remove_others(&ws, &packages.iter().copied().chain(["Cargo.toml", "Cargo.lock"]).collect());
+
+    let run = clippy(&ws);
+    eprintln!(
+        "clippy checked {} spec repositories and {} known failures in {:.1?}; skipped:\n  {}",
+        passing.len(),
+        failing.len(),
+        started.elapsed(),
+        skipped.join("\n  ")
+    );
+
+    let mut problems: Vec<String> = run
+        .findings
+        .iter()
+        .filter(|f| f.package == MAIN_PACKAGE)
+        .map(|f| format!("{} in {}\n{}", f.level, f.file, f.rendered))
+        .collect();
+    for (unit, package, e) in &failing {
+        let errors: Vec<&Finding> =
+            run.findings.iter().filter(|f| &f.package == package && f.level == "error").collect();
+        if !errors.iter().any(|f| f.rendered.contains(&e.error)) {
+            let now = errors.first().map_or("no error at all".to_string(), |f| f.rendered.clone());
+            problems.push(format!(
+                "`{unit}` is expected to fail with `{}` ({}), but gives {now}\n\
+                 remove its line from compile-expectations.tsv if the generator was fixed",
+                e.error, e.reason
+            ));
+        }
+    }
+    // Anything else cargo reports: a dependency that does not build, a bad manifest.
+    for line in run.stderr.lines().filter(|l| l.starts_with("error")) {
+        let package = line.strip_prefix("error: could not compile `").and_then(|rest| rest.split('`').next());
+        if !package.is_some_and(|p| packages.contains(&p)) {
+            problems.push(format!("cargo: {line}\n{}", run.stderr));
+        }
+    }
+    assert!(problems.is_empty(), "generated models do not pass clippy:\n{}", problems.join("\n"));
+}
