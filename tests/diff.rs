@@ -83,23 +83,28 @@ fn reordering_is_not_a_change() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("diff-reorder");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    // serde_json sorts object keys, so the reversal is done on apigen's own syntax tree, which
+    // keeps them in file order.
     let original = std::fs::read_to_string(common::root().join("schemas/user.json")).unwrap();
-    let value: serde_json::Value = serde_json::from_str(&original).unwrap();
-    fn reverse(v: &serde_json::Value) -> serde_json::Value {
-        match v {
-            serde_json::Value::Object(m) => {
-                let mut pairs: Vec<_> = m.iter().collect();
-                pairs.reverse();
-                let mut out = serde_json::Map::new();
-                for (k, v) in pairs {
-                    out.insert(k.clone(), reverse(v));
-                }
-                serde_json::Value::Object(out)
+    fn reversed(n: &compiler::json::Node) -> String {
+        use compiler::json::Value;
+        match &n.value {
+            Value::Object(members) => {
+                let parts: Vec<String> = members
+                    .iter()
+                    .rev()
+                    .map(|m| format!("{}: {}", serde_json::to_string(&m.key).unwrap(), reversed(&m.value)))
+                    .collect();
+                format!("{{{}}}", parts.join(", "))
             }
-            other => other.clone(),
+            Value::Array(items) => format!("[{}]", items.iter().map(reversed).collect::<Vec<_>>().join(", ")),
+            _ => n.to_json_text(),
         }
     }
-    std::fs::write(dir.join("user.json"), serde_json::to_string_pretty(&reverse(&value)).unwrap()).unwrap();
+    let tree = compiler::json::parse(&original).unwrap();
+    let text = reversed(&tree);
+    assert!(text.find("\"enums\"").unwrap() > text.find("\"models\"").unwrap(), "maps are reversed");
+    std::fs::write(dir.join("user.json"), text).unwrap();
     std::fs::write(dir.join("common.json"), std::fs::read(common::root().join("schemas/common.json")).unwrap())
         .unwrap();
     let base = common::root().join("schemas");

@@ -88,12 +88,18 @@ pub fn operations(ir: &Ir, sid: ServiceId) -> Vec<Op<'_>> {
             }
             let request = format_ident!("{}Request", method_type_name(&trait_name, &method));
             let response = format_ident!("{}Response", method_type_name(&trait_name, &method));
-            let params = op
+            let mut params: Vec<Param<'_>> = op
                 .parameters
                 .iter()
                 .filter(|p| p.location != ParameterLocation::Form)
                 .map(|p| param(ir, sid, p))
                 .collect();
+            // The request struct holds the JSON body as `body`; a parameter of that name moves aside.
+            for p in &mut params {
+                if p.ident == "body" && op.body.is_some() {
+                    p.ident = format_ident!("body_param");
+                }
+            }
             let body = match (&op.body, op.parameters.iter().any(|p| p.location == ParameterLocation::Form)) {
                 (Some(b), _) => BodyKind::Typed(&b.ty),
                 (None, true) => BodyKind::Form,
@@ -240,6 +246,9 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let responses = ops.iter().map(|o| response_enum(ir, sid, o));
     quote! {
         #![doc = #doc]
+        #![doc = ""]
+        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+        #![allow(deprecated)]
         #(#trait_items)*
         #(#requests)*
         #(#responses)*

@@ -44,6 +44,9 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     });
     quote! {
         #![doc = #doc]
+        #![doc = ""]
+        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+        #![allow(deprecated)]
 
         /// How failed requests are retried: only idempotent methods (GET, PUT, DELETE, HEAD,
         /// OPTIONS) unless `retry_non_idempotent`, on transport errors and on 429, 502, 503, 504.
@@ -264,7 +267,9 @@ fn method(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
     // Path segments: static ones as written, `:name` ones from the request.
     let segments = o.op.path.split('/').filter(|s| !s.is_empty()).map(|seg| match seg.strip_prefix(':') {
         Some(param) => {
-            let ident = field_ident(param.split('.').next().unwrap_or(param));
+            let name = param.split('.').next().unwrap_or(param);
+            let ident =
+                o.params.iter().find(|p| p.p.name == name).map_or_else(|| field_ident(name), |p| p.ident.clone());
             quote!(&request.#ident.to_param())
         }
         None => quote!(#seg),

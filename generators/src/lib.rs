@@ -64,6 +64,8 @@ pub enum GenerateError {
         "service `{0}` is known only from an import summary; add its spec to the repository to generate code for it"
     )]
     OpaqueService(String),
+    #[error("in service `{service}`, {detail}; rename one of them in the spec")]
+    NameCollision { service: String, detail: String },
     #[error("generated code for `{file}` does not parse: {message} (a bug in apigen's `{generator}` generator)")]
     InvalidTokens { generator: &'static str, file: String, message: String },
 }
@@ -81,6 +83,7 @@ pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Fil
     if s.format == SourceFormat::ImportSummary && generator != Generator::Models {
         return Err(GenerateError::OpaqueService(s.key.clone()));
     }
+    check_type_names(ir, service)?;
     let module = rust::module_ident(&s.key).to_string();
     let tokens = match generator {
         Generator::Models if s.format == SourceFormat::ImportSummary => models::generate_opaque(ir, service),
@@ -92,6 +95,30 @@ pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Fil
     };
     let path = format!("{module}/{}.rs", generator.as_str());
     Ok(File { contents: format_file(tokens, generator.as_str(), &path)?, path })
+}
+
+/// Type names that the spec keeps apart but Rust would not (`user_form`, `user-form` and
+/// `userForm` are all `UserForm`), and names the generated code itself uses.
+fn check_type_names(ir: &Ir, sid: ServiceId) -> Result<(), GenerateError> {
+    let s = ir.service(sid);
+    let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    seen.insert("ValidationError".into(), "apigen's generated `ValidationError`".into());
+    let names = s
+        .enums
+        .iter()
+        .map(|id| ir.enum_(*id).name.clone())
+        .chain(s.models.iter().map(|id| ir.model(*id).name.clone()))
+        .chain(s.unions.iter().map(|id| ir.union(*id).name.clone()));
+    for name in names {
+        let ident = rust::type_ident(&name).to_string();
+        if let Some(first) = seen.insert(ident.clone(), format!("`{name}`")) {
+            return Err(GenerateError::NameCollision {
+                service: s.key.clone(),
+                detail: format!("{first} and `{name}` would both be the Rust type `{ident}`"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The `mod.rs` of a service's folder and of the output folder, naming what was generated.

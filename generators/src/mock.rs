@@ -8,8 +8,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::api::{self, Op};
-use crate::models::{boxed_edges, default_expr, union_variants};
-use crate::rust::{From, field_ident, rust_type};
+use crate::models::{boxed_edges, default_expr, field_idents, union_variants};
+use crate::rust::{From, rust_type};
 
 pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let ops = api::operations(ir, sid);
@@ -81,6 +81,9 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     });
     quote! {
         #![doc = #doc]
+        #![doc = ""]
+        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+        #![allow(deprecated)]
 
         type Handler<Req, Resp> = ::std::option::Option<::std::boxed::Box<dyn Fn(Req) -> Resp + Send + Sync>>;
 
@@ -224,8 +227,8 @@ fn example(
             let fields: Option<Vec<TokenStream>> = m
                 .fields
                 .iter()
-                .map(|f| {
-                    let ident = field_ident(&f.name);
+                .zip(field_idents(m))
+                .map(|(f, ident)| {
                     if !f.required {
                         return Some(quote!(#ident: None));
                     }

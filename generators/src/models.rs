@@ -30,6 +30,9 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let doc = format!(" Models of the `{}` service ({}).", s.name, s.namespace);
     quote! {
         #![doc = #doc]
+        #![doc = ""]
+        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+        #![allow(deprecated)]
 
         #validation
         #(#enum_items)*
@@ -244,8 +247,9 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
     let deprecated = rust::deprecated(m.deprecation.as_ref());
     let owner = Type::Model(id);
     let mut default_fns = Vec::new();
-    let fields = m.fields.iter().map(|f| {
-        let ident = field_ident(&f.name);
+    let idents = field_idents(m);
+    let fields = m.fields.iter().zip(&idents).map(|(f, ident)| {
+        let ident = ident.clone();
         let ty = field_type(ir, sid, &owner, f, boxed);
         let doc = docs(f.description.as_deref());
         let deprecated = rust::deprecated(f.deprecation.as_ref());
@@ -258,12 +262,9 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
         let default = f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Models));
         let serde_default = match (&default, f.required) {
             (Some(expr), required) => {
-                let fn_name = format_ident!(
-                    "default_{}_{}",
-                    m.name.replace(['-', '.'], "_").to_lowercase(),
-                    ident.to_string().trim_start_matches("r#")
-                );
-                let fn_name_str = fn_name.to_string();
+                // An associated function of the struct: unique, since type and field names are.
+                let fn_name = format_ident!("default_{}", ident.to_string().trim_start_matches("r#"));
+                let fn_name_str = format!("{name}::{fn_name}");
                 let (ret, value) = if required {
                     (quote!(#ty), quote!(#expr))
                 } else {
@@ -274,10 +275,10 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
                 if required {
                     quote!(#[serde(default = #fn_name_str)])
                 } else {
-                    quote!(#[serde(default = #fn_name_str, skip_serializing_if = "Option::is_none")])
+                    quote!(#[serde(default = #fn_name_str, skip_serializing_if = "::std::option::Option::is_none")])
                 }
             }
-            (None, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            (None, false) => quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
             (None, true) => quote!(),
         };
         let personal = if f.annotations.iter().any(|a| a == "personal_data") {
@@ -294,7 +295,19 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
             pub #ident: #ty,
         }
     });
-    let checks: Vec<TokenStream> = m.fields.iter().filter_map(|f| bound_check(&m.name, f)).collect();
+    let fields: Vec<TokenStream> = fields.collect();
+    let defaults = if default_fns.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// The defaults the spec declares, applied when a field is absent.
+            impl #name {
+                #(#default_fns)*
+            }
+        }
+    };
+    let checks: Vec<TokenStream> =
+        m.fields.iter().zip(&idents).filter_map(|(f, ident)| bound_check(&m.name, f, ident)).collect();
     let validate = if checks.is_empty() {
         quote!()
     } else {
@@ -317,36 +330,38 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
         }
 
         #validate
-        #(#default_fns)*
+        #defaults
     }
 }
 
 /// Whether a model gets a `validate()` method (it declares a bound on some field).
 pub(crate) fn has_validation(m: &Model) -> bool {
-    m.fields.iter().any(|f| bound_check(&m.name, f).is_some())
+    m.fields.iter().any(|f| bound_check(&m.name, f, &field_ident(&f.name)).is_some())
 }
 
 /// A `minimum`/`maximum` check: length for strings, element count for collections, value for numbers.
-fn bound_check(model: &str, f: &Field) -> Option<TokenStream> {
+fn bound_check(model: &str, f: &Field, ident: &proc_macro2::Ident) -> Option<TokenStream> {
     if f.minimum.is_none() && f.maximum.is_none() {
         return None;
     }
-    let ident = field_ident(&f.name);
     let path = format!("{model}.{}", f.name);
     let (measure, what) = match &f.ty {
         Type::Primitive(Primitive::String) => (quote!(value.chars().count() as i64), "length"),
         Type::List(_) | Type::Map(_) => (quote!(value.len() as i64), "size"),
-        Type::Primitive(Primitive::Integer | Primitive::Long) => (quote!(*value as i64), "value"),
+        Type::Primitive(Primitive::Integer) => (quote!(i64::from(*value)), "value"),
+        Type::Primitive(Primitive::Long) => (quote!(*value), "value"),
         Type::Primitive(Primitive::Double) => (quote!(*value), "value"),
+        Type::Primitive(Primitive::Decimal) => (quote!(*value), "value"),
         _ => return None,
     };
-    let is_float = matches!(f.ty, Type::Primitive(Primitive::Double));
     let cmp = |bound: i64, op: &str| {
-        let bound_tokens = if is_float {
-            let b = bound as f64;
-            quote!(#b)
-        } else {
-            quote!(#bound)
+        let bound_tokens = match f.ty {
+            Type::Primitive(Primitive::Double) => {
+                let b = bound as f64;
+                quote!(#b)
+            }
+            Type::Primitive(Primitive::Decimal) => quote!(::rust_decimal::Decimal::from(#bound)),
+            _ => quote!(#bound),
         };
         let message = format!("{what} must be {op} {bound}");
         let test = if op == ">=" { quote!(measured < #bound_tokens) } else { quote!(measured > #bound_tokens) };
@@ -379,6 +394,13 @@ pub(crate) fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &str, at: 
         Type::Primitive(Primitive::Integer) => value.parse::<i32>().ok().map(|n| quote!(#n)),
         Type::Primitive(Primitive::Long) => value.parse::<i64>().ok().map(|n| quote!(#n)),
         Type::Primitive(Primitive::Double) => value.parse::<f64>().ok().filter(|f| f.is_finite()).map(|n| quote!(#n)),
+        // The compiler has checked these parse; `unwrap_or_default` only keeps panics out of the code.
+        Type::Primitive(Primitive::Decimal | Primitive::Uuid | Primitive::DateIso8601 | Primitive::DateTimeIso8601) => {
+            Some(quote!(#value.parse().unwrap_or_default()))
+        }
+        Type::Primitive(Primitive::Json | Primitive::Object) | Type::Map(_) => {
+            Some(quote!(::serde_json::from_str(#value).unwrap_or_default()))
+        }
         Type::Enum(id) => {
             let e = ir.enum_(*id);
             let v = e.values.iter().find(|v| v.name == value)?;
@@ -433,11 +455,19 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
     // Members whose JSON is not an object (primitives, enums, lists, maps) are wrapped as
     // `{"<discriminator>": "<value>", "value": ...}`, as apibuilder's generators do.
     let is_object = |ty: &Type| matches!(ty, Type::Model(_) | Type::Union(_));
+    // A nested union with the same discriminator: its members' tags are this union's too.
+    let nested = |ty: &Type| match ty {
+        Type::Union(inner) if ir.union(*inner).discriminator().is_some() && u.discriminator().is_some() => Some(*inner),
+        _ => None,
+    };
     let (ser_arms, de_body) = match u.discriminator() {
         Some(disc) => {
             let ser = members.iter().map(|(v, m, _)| {
                 let tag = &m.discriminator_value;
-                if is_object(&m.ty) {
+                if nested(&m.ty).is_some() {
+                    // A union of unions: the inner value carries its own member's tag.
+                    quote!(Self::#v(value) => ::serde::Serialize::serialize(value, serializer),)
+                } else if is_object(&m.ty) {
                     quote!(Self::#v(value) => tagged(serializer, #disc, #tag, value),)
                 } else {
                     quote!(Self::#v(value) => tagged_value(serializer, #disc, #tag, value),)
@@ -445,7 +475,11 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
             });
             let arms = members.iter().map(|(v, m, _)| {
                 let tag = &m.discriminator_value;
-                if is_object(&m.ty) {
+                if let Some(inner) = nested(&m.ty) {
+                    // Every leaf tag of the nested union belongs to it.
+                    let tags = leaf_tags(ir, inner, &mut BTreeSet::new());
+                    quote!(#(Some(#tags))|* => from_json(value).map(Self::#v),)
+                } else if is_object(&m.ty) {
                     quote!(Some(#tag) => from_json(value).map(Self::#v),)
                 } else {
                     quote!(Some(#tag) => from_json(value.get("value").cloned().unwrap_or_default()).map(Self::#v),)
@@ -519,13 +553,67 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
     }
 }
 
+/// The Rust field names of a model's fields: snake_case, unique (`user_id` and `user-id` become
+/// `user_id` and `user_id_2`; serde keeps each one's wire name).
+pub(crate) fn field_idents(m: &Model) -> Vec<proc_macro2::Ident> {
+    // Independent of field order: a field already named like its identifier keeps it; the
+    // others take suffixes in the order of their wire names.
+    let bases: Vec<proc_macro2::Ident> = m.fields.iter().map(|f| field_ident(&f.name)).collect();
+    let plain = |i: usize| bases[i].to_string().trim_start_matches("r#").to_string();
+    let mut order: Vec<usize> = (0..m.fields.len()).collect();
+    order.sort_by_key(|&i| (plain(i) != m.fields[i].name, m.fields[i].name.clone()));
+    let mut used = BTreeSet::new();
+    let mut out = bases.clone();
+    for i in order {
+        let mut ident = bases[i].clone();
+        let mut n = 1;
+        while !used.insert(ident.to_string().trim_start_matches("r#").to_string()) {
+            n += 1;
+            ident = format_ident!("{}_{n}", plain(i));
+        }
+        out[i] = ident;
+    }
+    out
+}
+
+/// The discriminator values of a union's leaves, through nested unions.
+fn leaf_tags(ir: &Ir, id: UnionId, seen: &mut BTreeSet<UnionId>) -> Vec<String> {
+    if !seen.insert(id) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in &ir.union(id).members {
+        match m.ty {
+            Type::Union(inner) => out.extend(leaf_tags(ir, inner, seen)),
+            _ => out.push(m.discriminator_value.clone()),
+        }
+    }
+    out
+}
+
+/// A member's name for its variant: `[long]` → `long_list`, `map[string]` → `string_map`,
+/// `io.flow.v0.models.user` → `user`.
+fn member_name(type_name: &str) -> String {
+    let t = type_name.trim();
+    if let Some(inner) = t.strip_prefix("map[").and_then(|r| r.strip_suffix(']')) {
+        return format!("{}_map", member_name(inner));
+    }
+    if t == "map" {
+        return "string_map".to_string();
+    }
+    if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        return format!("{}_list", member_name(inner));
+    }
+    t.rsplit('.').next().unwrap_or(t).to_string()
+}
+
 /// The variant names of a union's members, unique, never `Unknown`.
 pub(crate) fn union_variants(u: &Union) -> Vec<proc_macro2::Ident> {
     let mut used = BTreeSet::new();
     u.members
         .iter()
         .map(|m| {
-            let mut v = variant_ident(&m.type_name.rsplit('.').next().unwrap_or(&m.type_name).replace(['[', ']'], ""));
+            let mut v = variant_ident(&member_name(&m.type_name));
             if v == "Unknown" || !used.insert(v.to_string()) {
                 v = format_ident!("{}Member", v.to_string().trim_start_matches("r#"));
                 used.insert(v.to_string());

@@ -42,6 +42,9 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let param_helpers = param_helpers(ir, sid, &ops);
     quote! {
         #![doc = #doc]
+        #![doc = ""]
+        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+        #![allow(deprecated)]
 
         /// The largest request body accepted, in bytes.
         pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -277,6 +280,12 @@ pub(crate) fn axum_path(path: &str) -> String {
         .join("/")
 }
 
+/// The local holding a parameter's value: prefixed, so that no spec name (`service`, `body`,
+/// `errors`, `query`) can shadow the handler's own variables.
+fn local(ident: &Ident) -> Ident {
+    format_ident!("param_{}", ident.to_string().trim_start_matches("r#"))
+}
+
 fn handler_ident(o: &Op<'_>) -> Ident {
     format_ident!(
         "{}_{}",
@@ -325,10 +334,11 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
                 (None, false) => quote!(required(#single, #wire, &mut errors)),
             }
         };
-        lets.push(quote!(let #ident = #value;));
+        let local = local(ident);
+        lets.push(quote!(let #local = #value;));
     }
     // Required values are unwrapped after the error check, where every one of them is `Some`.
-    let required: Vec<&Ident> = o
+    let required: Vec<Ident> = o
         .params
         .iter()
         .filter(|p| {
@@ -336,14 +346,14 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
                 && !p.optional
                 && p.p.default.as_deref().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
         })
-        .map(|p| &p.ident)
+        .map(|p| local(&p.ident))
         .collect();
     let fields: Vec<TokenStream> = o
         .params
         .iter()
         .map(|p| {
-            let ident = &p.ident;
-            quote!(#ident)
+            let (ident, local) = (&p.ident, local(&p.ident));
+            quote!(#ident: #local)
         })
         .collect();
     let unwrap_required = if required.is_empty() {
@@ -462,7 +472,7 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
     quote! {
         #[doc = #doc]
         async fn #name<T: super::api::#trait_name>(
-            ::axum::extract::State(service): ::axum::extract::State<::std::sync::Arc<T>>,
+            ::axum::extract::State(service_impl): ::axum::extract::State<::std::sync::Arc<T>>,
             #path_extract
             #query_param
             #headers_param
@@ -476,7 +486,7 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
             #unwrap_required
             #body_let
             let request = super::api::#request { #(#fields,)* #body_field };
-            match service.#method(request).await {
+            match service_impl.#method(request).await {
                 #(#arms)*
                 Err(_) => error(500, "internal_error", vec!["the server failed to handle the request".to_string()]),
             }

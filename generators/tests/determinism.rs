@@ -137,3 +137,20 @@ fn fields_follow_the_spec_order() {
     let d = text.find("pub an_integer:").unwrap();
     assert!(d < a && a < b && b < c, "fields of `everything` are not in spec order");
 }
+
+/// Names the spec keeps apart but Rust would merge are reported, not silently merged.
+#[test]
+fn rust_name_collisions_are_reported() {
+    let spec = r#"{"name": "shop", "models": {
+        "user_form": {"fields": [{"name": "id", "type": "string"}]},
+        "user-form": {"fields": [{"name": "id", "type": "string"}]}}}"#;
+    let c = compiler::compile_str("shop.json", spec);
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let err = generators::generate(&c.ir, compiler::ir::ServiceId(0), generators::Generator::Models).unwrap_err();
+    assert!(err.to_string().contains("would both be the Rust type `UserForm`"), "{err}");
+
+    let spec = r#"{"name": "shop", "models": {"validation_error": {"fields": [{"name": "id", "type": "string"}]}}}"#;
+    let c = compiler::compile_str("shop.json", spec);
+    let err = generators::generate(&c.ir, compiler::ir::ServiceId(0), generators::Generator::Models).unwrap_err();
+    assert!(err.to_string().contains("ValidationError"), "{err}");
+}

@@ -52,8 +52,6 @@ fixtures!(
     recursive,
     reserved_words,
     shadow_option,
-    shadow_validation_error,
-    type_collisions,
     union_of_unions,
     variant_collisions,
     wrapped_union,
