@@ -167,6 +167,17 @@ fn example(
     if depth > 8 {
         return None;
     }
+    // Types of services known only from an import summary are raw JSON.
+    let opaque = |service: ServiceId| ir.service(service).format == SourceFormat::ImportSummary;
+    let owner = match ty {
+        Type::Model(id) => Some(ir.model(*id).service),
+        Type::Enum(id) => Some(ir.enum_(*id).service),
+        Type::Union(id) => Some(ir.union(*id).service),
+        _ => None,
+    };
+    if owner.is_some_and(opaque) {
+        return Some(quote!(::serde_json::Value::Null));
+    }
     Some(match ty {
         Type::Primitive(p) => match p {
             Primitive::String => {
