@@ -130,6 +130,7 @@ fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<V
             wanted.insert(Generator::Client);
         }
         wanted.extend(wanted.clone().iter().flat_map(|g| g.needs().iter().copied()));
+        wanted.retain(|g| generators::applies(ir, s, *g));
         let mut sub = Vec::new();
         for g in wanted {
             let file = generators::generate(ir, s, g)?;

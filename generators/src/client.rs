@@ -31,7 +31,19 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
             }
         }
     });
-    let enums = crate::server::param_enums(&ops);
+    let enums = crate::server::param_enums(ir, &ops);
+    let opaque = crate::server::has_opaque_params(ir, &ops).then(|| {
+        quote! {
+            impl ToParam for ::serde_json::Value {
+                fn to_param(&self) -> ::std::string::String {
+                    match self {
+                        ::serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }
+                }
+            }
+        }
+    });
     let enum_impls = enums.iter().map(|ty| {
         let t = rust_type(ir, ty, sid, From::Sibling);
         quote! {
@@ -40,6 +52,59 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
                     self.as_str().to_string()
                 }
             }
+        }
+    });
+    // Only the helpers some operation uses, so that no service's client has dead code.
+    let any_body_out = ops.iter().any(|o| !matches!(o.body, BodyKind::None));
+    let any_body_in = ops.iter().any(|o| o.responses.iter().any(|r| r.has_body()));
+    let any_param = ops.iter().any(|o| !o.params.is_empty());
+    let decode = any_body_in.then(|| quote! {
+        fn decode<T: ::serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> ::std::result::Result<T, ClientError> {
+            ::serde_json::from_slice(body).map_err(|e| ClientError::Decode {
+                status,
+                message: e.to_string(),
+                body: ::std::string::String::from_utf8_lossy(body).into_owned(),
+            })
+        }
+
+    });
+    let encode = any_body_out.then(|| quote! {
+        fn encode<T: ::serde::Serialize>(body: &T) -> ::std::result::Result<::std::vec::Vec<u8>, ClientError> {
+            ::serde_json::to_vec(body).map_err(|e| ClientError::Decode { status: 0, message: e.to_string(), body: ::std::string::String::new() })
+        }
+
+    });
+    let to_param = any_param.then(|| {
+        quote! {
+            /// Formats one path, query or header value as the server parses it.
+            trait ToParam {
+                fn to_param(&self) -> ::std::string::String;
+            }
+
+            impl ToParam for ::std::string::String {
+                fn to_param(&self) -> ::std::string::String {
+                    self.clone()
+                }
+            }
+
+            macro_rules! to_param_display {
+                ($($t:ty),*) => {$(
+                    impl ToParam for $t {
+                        fn to_param(&self) -> ::std::string::String {
+                            self.to_string()
+                        }
+                    }
+                )*};
+            }
+
+            to_param_display!(bool, i32, i64, f64, ::rust_decimal::Decimal, ::uuid::Uuid, ::chrono::NaiveDate);
+
+            impl ToParam for ::chrono::DateTime<::chrono::FixedOffset> {
+                fn to_param(&self) -> ::std::string::String {
+                    self.to_rfc3339()
+                }
+            }
+
         }
     });
     quote! {
@@ -213,48 +278,11 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
             cap * fraction / 1_000
         }
 
-        fn decode<T: ::serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> ::std::result::Result<T, ClientError> {
-            ::serde_json::from_slice(body).map_err(|e| ClientError::Decode {
-                status,
-                message: e.to_string(),
-                body: ::std::string::String::from_utf8_lossy(body).into_owned(),
-            })
-        }
-
-        fn encode<T: ::serde::Serialize>(body: &T) -> ::std::result::Result<::std::vec::Vec<u8>, ClientError> {
-            ::serde_json::to_vec(body).map_err(|e| ClientError::Decode { status: 0, message: e.to_string(), body: ::std::string::String::new() })
-        }
-
-        /// Formats one path, query or header value as the server parses it.
-        trait ToParam {
-            fn to_param(&self) -> ::std::string::String;
-        }
-
-        impl ToParam for ::std::string::String {
-            fn to_param(&self) -> ::std::string::String {
-                self.clone()
-            }
-        }
-
-        macro_rules! to_param_display {
-            ($($t:ty),*) => {$(
-                impl ToParam for $t {
-                    fn to_param(&self) -> ::std::string::String {
-                        self.to_string()
-                    }
-                }
-            )*};
-        }
-
-        to_param_display!(bool, i32, i64, f64, ::rust_decimal::Decimal, ::uuid::Uuid, ::chrono::NaiveDate);
-
-        impl ToParam for ::chrono::DateTime<::chrono::FixedOffset> {
-            fn to_param(&self) -> ::std::string::String {
-                self.to_rfc3339()
-            }
-        }
-
+        #decode
+        #encode
+        #to_param
         #(#enum_impls)*
+        #opaque
 
         #(#impls)*
     }
@@ -317,7 +345,7 @@ fn method(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
             let fields = o.op.parameters.iter().filter(|p| p.location == ParameterLocation::Form).map(|p| {
                 let ident = field_ident(&p.name);
                 let wire = &p.name;
-                quote!(body.insert(#wire.to_string(), ::serde_json::to_value(&request.#ident).map_err(|e| ClientError::Decode { status: 0, message: e.to_string(), body: ::std::string::String::new() })?);)
+                quote!(body.insert(#wire.to_string(), ::serde_json::to_value(request.#ident).map_err(|e| ClientError::Decode { status: 0, message: e.to_string(), body: ::std::string::String::new() })?);)
             });
             quote!({
                 let mut body = ::serde_json::Map::new();

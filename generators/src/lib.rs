@@ -77,6 +77,19 @@ pub struct File {
     pub contents: String,
 }
 
+/// Whether a generator has anything to make for a service: the models always; the API, server,
+/// client and mock only when the service has operations.
+pub fn applies(ir: &Ir, service: ServiceId, generator: Generator) -> bool {
+    let s = ir.service(service);
+    match generator {
+        Generator::Models => true,
+        _ => {
+            s.format != SourceFormat::ImportSummary
+                && s.resources.iter().any(|r| !ir.resource(*r).operations.is_empty())
+        }
+    }
+}
+
 /// Runs one generator for one service.
 pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<File, GenerateError> {
     let s = ir.service(service);
@@ -125,8 +138,11 @@ fn check_type_names(ir: &Ir, sid: ServiceId) -> Result<(), GenerateError> {
 /// `rustfmt::skip` keeps `cargo fmt` off generated files, so `apigen update --check` stays exact.
 pub fn module_file(path: &str, modules: &[String]) -> File {
     let mut contents = format!("{HEADER}\n\n");
+    // A service named like one of its modules (`api/api.rs`) is fine: say so to clippy.
+    let parent = path.rsplit_once('/').map(|(dir, _)| dir.rsplit('/').next().unwrap_or(dir));
     for m in modules {
-        contents.push_str(&format!("#[rustfmt::skip]\npub mod {m};\n"));
+        let inception = if parent == Some(m.as_str()) { "#[allow(clippy::module_inception)]\n" } else { "" };
+        contents.push_str(&format!("#[rustfmt::skip]\n{inception}pub mod {m};\n"));
     }
     File { path: path.to_string(), contents }
 }

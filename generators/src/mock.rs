@@ -52,6 +52,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
             None => traits.push((&o.resource_trait, vec![o])),
         }
     }
+    let list_binding = if ops.is_empty() { quote!(list) } else { quote!(mut list) };
     let boxed = std::cell::RefCell::new(Boxed::new());
     let impls = traits.iter().map(|(name, ops)| {
         let methods = ops.iter().map(|o| {
@@ -113,7 +114,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
 
         impl ::std::fmt::Debug for Mock {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                let mut list: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+                let #list_binding: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
                 #(#overridden)*
                 f.debug_struct("Mock").field("overridden", &list).finish()
             }

@@ -144,7 +144,27 @@ pub fn primitive(p: Primitive) -> TokenStream {
 /// Doc comment attributes from a spec description.
 pub fn docs(description: Option<&str>) -> TokenStream {
     let Some(d) = description.map(str::trim).filter(|d| !d.is_empty()) else { return quote!() };
-    let lines = d.lines().map(|l| format!(" {}", l.trim_end()));
+    // Markdown: a line that continues a list item is indented under it (rustdoc and clippy's
+    // `doc_lazy_continuation` read it so).
+    let mut in_item = false;
+    let lines = d.lines().map(|l| {
+        let l = l.trim_end();
+        let t = l.trim_start();
+        let starts_item = t.starts_with("- ")
+            || t.starts_with("* ")
+            || t.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        let line = if !starts_item && in_item && !t.is_empty() && !l.starts_with(' ') {
+            format!("   {l}")
+        } else {
+            format!(" {l}")
+        };
+        if t.is_empty() {
+            in_item = false;
+        } else if starts_item {
+            in_item = true;
+        }
+        line
+    });
     quote!(#(#[doc = #lines])*)
 }
 

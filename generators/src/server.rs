@@ -40,6 +40,12 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     };
     let handlers = ops.iter().map(|o| handler(ir, sid, o));
     let param_helpers = param_helpers(ir, sid, &ops);
+    let any_unit = ops.iter().any(|o| o.responses.iter().any(|r| !r.has_body()));
+    let empty = any_unit.then(|| quote! {
+        fn empty(status: u16) -> ::axum::response::Response {
+            ::axum::http::StatusCode::from_u16(status).unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR).into_response()
+        }
+    });
     quote! {
         #![doc = #doc]
         #![doc = ""]
@@ -82,9 +88,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
             }
         }
 
-        fn empty(status: u16) -> ::axum::response::Response {
-            ::axum::http::StatusCode::from_u16(status).unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR).into_response()
-        }
+        #empty
 
         use ::axum::response::IntoResponse as _;
 
@@ -112,7 +116,7 @@ fn param_helpers(ir: &Ir, sid: ServiceId, ops: &[Op<'_>]) -> TokenStream {
             _ => None,
         })
         .collect();
-    let enums = param_enums(ops);
+    let enums = param_enums(ir, ops);
     let enum_impls = enums.iter().map(|ty| {
         let t = rust_type(ir, ty, sid, From::Sibling);
         quote! {
@@ -200,6 +204,15 @@ fn param_helpers(ir: &Ir, sid: ServiceId, ops: &[Op<'_>]) -> TokenStream {
             ),
         ),
     ];
+    let opaque = has_opaque_params(ir, ops).then(|| {
+        quote! {
+            impl FromParam for ::serde_json::Value {
+                fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                    Ok(::serde_json::Value::String(value.to_string()))
+                }
+            }
+        }
+    });
     let prim_impls = impls.iter().filter(|(name, _, _)| scalars.contains(*name)).map(|(_, ty, body)| {
         quote! {
             impl FromParam for #ty {
@@ -227,21 +240,32 @@ fn param_helpers(ir: &Ir, sid: ServiceId, ops: &[Op<'_>]) -> TokenStream {
         }
 
         #(#prim_impls)*
+        #opaque
         #(#enum_impls)*
     }
 }
 
 /// Enum types used by parameters (each needs a `FromParam` impl).
-pub(crate) fn param_enums(ops: &[Op<'_>]) -> Vec<Type> {
+pub(crate) fn param_enums(ir: &Ir, ops: &[Op<'_>]) -> Vec<Type> {
     let mut set = BTreeSet::new();
     for o in ops {
         for p in &o.params {
-            if matches!(p.scalar, Type::Enum(_)) {
-                set.insert(p.scalar.clone());
+            if let Type::Enum(id) = p.scalar {
+                if ir.service(ir.enum_(*id).service).format != SourceFormat::ImportSummary {
+                    set.insert(p.scalar.clone());
+                }
             }
         }
     }
     set.into_iter().collect()
+}
+
+/// Whether a parameter's type is an enum known only by name (raw JSON: sent as its string).
+pub(crate) fn has_opaque_params(ir: &Ir, ops: &[Op<'_>]) -> bool {
+    ops.iter().flat_map(|o| o.params.iter()).any(|p| match p.scalar {
+        Type::Enum(id) => ir.service(ir.enum_(*id).service).format == SourceFormat::ImportSummary,
+        _ => false,
+    })
 }
 
 /// `.route("/users/{id}", get(h1).put(h2))` per path.

@@ -116,6 +116,28 @@ pub fn models(ir: &Ir) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every generated file of every service, keyed by the service's module name: all generators
+/// for services with a definition, the models (type names as raw JSON) for those known only
+/// from an import summary.
+pub fn all_generated(ir: &Ir) -> Vec<(String, Vec<(String, String)>)> {
+    let mut ids: Vec<ServiceId> = ir.service_ids().collect();
+    ids.sort_by(|a, b| ir.service(*a).key.cmp(&ir.service(*b).key));
+    ids.into_iter()
+        .map(|s| {
+            let files = Generator::ALL
+                .iter()
+                .filter(|g| generators::applies(ir, s, **g))
+                .map(|g| {
+                    let file = generators::generate(ir, s, *g)
+                        .unwrap_or_else(|e| panic!("{} of `{}`: {e}", g.as_str(), ir.service(s).key));
+                    (g.as_str().to_string(), file.contents)
+                })
+                .collect();
+            (rust::module_ident(&ir.service(s).key).to_string(), files)
+        })
+        .collect()
+}
+
 /// A service whose models use a type of a service known only from an import summary (which
 /// no generator can emit), if any: `(service key, summary service key)`.
 pub fn uses_opaque_service(ir: &Ir) -> Option<(String, String)> {
