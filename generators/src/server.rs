@@ -250,10 +250,10 @@ pub(crate) fn param_enums(ir: &Ir, ops: &[Op<'_>]) -> Vec<Type> {
     let mut set = BTreeSet::new();
     for o in ops {
         for p in &o.params {
-            if let Type::Enum(id) = p.scalar {
-                if ir.service(ir.enum_(*id).service).format != SourceFormat::ImportSummary {
-                    set.insert(p.scalar.clone());
-                }
+            if let Type::Enum(id) = p.scalar
+                && ir.service(ir.enum_(*id).service).format != SourceFormat::ImportSummary
+            {
+                set.insert(p.scalar.clone());
             }
         }
     }

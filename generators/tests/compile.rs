@@ -90,10 +90,13 @@ fn remove_others(dir: &Path, keep: &BTreeSet<&str>) {
     }
 }
 
-/// One spec repository's generated code: a module name and, per service, each generator's file.
+/// A service's module name and each generator's file: `(generator, contents)`.
+type ServiceFiles = (String, Vec<(String, String)>);
+
+/// One spec repository's generated code: a module name and the files of each service.
 struct Module {
     name: String,
-    services: Vec<(String, Vec<(String, String)>)>,
+    services: Vec<ServiceFiles>,
 }
 
 /// Lays out a crate: `src/lib.rs` declaring a module per unit, and under it
@@ -186,7 +189,7 @@ fn generated_models_compile_without_warnings_and_pass_clippy() {
     let mut passing: Vec<Module> = Vec::new();
     // (unit, package, expectation)
     let mut failing: Vec<(String, String, &Expectation)> = Vec::new();
-    let mut outputs: BTreeMap<Vec<(String, Vec<(String, String)>)>, String> = BTreeMap::new();
+    let mut outputs: BTreeMap<Vec<ServiceFiles>, String> = BTreeMap::new();
     let mut skipped: Vec<String> = Vec::new();
     let mut names = BTreeSet::new();
 
