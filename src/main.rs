@@ -237,18 +237,18 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
     }
     let planned = apigen::update::plan(cfg, &compilation, &apps)?;
     let stale = planned.iter().filter(|p| p.state != apigen::update::State::Unchanged).count();
+    // Report what happened, so in write mode only after the writes succeeded.
+    if !check {
+        apigen::update::write(&planned)?;
+    }
     for p in &planned {
         let state = if check && p.state != apigen::update::State::Unchanged { "stale" } else { p.state.as_str() };
         println!("{}: {} → {} ({state})", p.app, p.generator, files::display_name(&relative_to_cwd(p.path.clone())));
     }
-    if check {
-        if stale > 0 {
-            eprintln!("error: {stale} generated file(s) are stale; run `apigen update`");
-            return Ok(ExitCode::from(1));
-        }
-        return Ok(ExitCode::SUCCESS);
+    if check && stale > 0 {
+        eprintln!("error: {stale} generated file(s) are stale; run `apigen update`");
+        return Ok(ExitCode::from(1));
     }
-    apigen::update::write(&planned)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -154,7 +154,9 @@ fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<V
                     }
                     State::Updated
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::Created,
+                // A file standing where a folder should be means the target does not exist yet; the
+                // write phase reports the blocked folder.
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => State::Created,
                 Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
             };
             Ok(Planned { app: name.to_string(), generator, path, contents: file.contents, state })
@@ -162,18 +164,35 @@ fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<V
         .collect()
 }
 
-/// Writes every created or updated file: a temporary file beside it, then a rename, so a reader
-/// never sees half a file and a failure leaves the old one in place.
+/// Writes every created or updated file in two phases: first every new text goes to a temporary
+/// file beside its target; only when all of those are written are they renamed over the targets.
+/// A failure in the first phase (a full disk, an unwritable folder) removes the temporary files and
+/// leaves every generated file as it was; a rename never leaves half a file.
 pub fn write(planned: &[Planned]) -> Result<()> {
-    for p in planned.iter().filter(|p| p.state != State::Unchanged) {
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    fn stage<'p>(p: &'p Planned, staged: &mut Vec<(PathBuf, &'p Path)>) -> Result<()> {
         let dir = p.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder `{}`", dir.display()))?;
         let file_name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = dir.join(format!(".{file_name}.apigen-tmp"));
         std::fs::write(&tmp, &p.contents).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-        if let Err(e) = std::fs::rename(&tmp, &p.path) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e).with_context(|| format!("cannot replace `{}`", p.path.display()));
+        staged.push((tmp, &p.path));
+        Ok(())
+    }
+    for p in planned.iter().filter(|p| p.state != State::Unchanged) {
+        if let Err(e) = stage(p, &mut staged) {
+            for (tmp, _) in &staged {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(e.context("nothing was written"));
+        }
+    }
+    for (i, (tmp, target)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, target) {
+            for (tmp, _) in &staged[i..] {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(e).with_context(|| format!("cannot replace `{}`", target.display()));
         }
     }
     Ok(())

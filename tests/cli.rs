@@ -354,3 +354,52 @@ fn update_writes_only_changes_refuses_hand_written_files_and_checks_staleness() 
     let o = apigen(&dir, &["update"]);
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
 }
+
+/// An output folder that cannot be written (here, a file stands where a folder must be) is a
+/// clear error with exit 2, and files already generated stay exactly as they were.
+#[test]
+fn update_into_an_unwritable_output_changes_nothing() {
+    let dir = scratch("update-unwritable");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(
+        dir.join("apigen.toml"),
+        "[organization]\nspecs = \"specs\"\n\n[apps.shop]\nservices = [\"shop\"]\ngenerators = [\"models\"]\noutput = \"out\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("specs/shop.json"),
+        r#"{"name": "shop", "models": {"order": {"fields": [{"name": "id", "type": "string"}]}}}"#,
+    )
+    .unwrap();
+    assert_eq!(code(&apigen(&dir, &["update"])), 0);
+    let before = std::fs::read_to_string(dir.join("out/mod.rs")).unwrap();
+
+    // The spec gains an import, so `out/common/` is needed; a file blocks it.
+    std::fs::write(
+        dir.join("specs/common.json"),
+        r#"{"name": "common", "models": {"money": {"fields": [{"name": "amount", "type": "decimal"}]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("specs/shop.json"),
+        r#"{"name": "shop", "imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],
+            "models": {"order": {"fields": [{"name": "total", "type": "common.v0.models.money"}]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("out/common"), "not a folder").unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot create folder") && stderr(&o).contains("nothing was written"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty(), "nothing may be reported as written: {}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("out/mod.rs")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".apigen-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}

@@ -42,7 +42,7 @@ impl Reader<'_> {
         };
         for m in members {
             if !allowed.contains(&m.key.as_str()) {
-                let help = match closest(&m.key, allowed) {
+                let help = match closest(&m.key, allowed.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`? allowed keys: {}", allowed.join(", ")),
                     None => format!("allowed keys: {}", allowed.join(", ")),
                 };
@@ -340,8 +340,19 @@ pub(crate) fn parse_long(text: &str) -> Result<i64, LongError> {
 }
 
 /// The allowed key closest to a misspelt one, for "did you mean" help.
-fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed.iter().map(|a| (edit_distance(key, a), *a)).filter(|(d, a)| *d <= 2.max(a.len() / 3)).min().map(|(_, a)| a)
+/// The candidate closest to a misspelt name (case-insensitively), when it is close enough to be a
+/// typo: used for "did you mean" help on keys and on type names.
+pub(crate) fn closest<'a, S: AsRef<str> + ?Sized>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a S>,
+) -> Option<&'a S> {
+    let name = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&name, &c.as_ref().to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.as_ref().len() / 3))
+        .min_by_key(|(d, c)| (*d, c.as_ref().to_string()))
+        .map(|(_, c)| c)
 }
 
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
@@ -374,7 +385,7 @@ mod tests {
 
     #[test]
     fn closest_key_suggests_typos() {
-        assert_eq!(closest("requried", &["name", "type", "required"]), Some("required"));
-        assert_eq!(closest("zzzzzz", &["name", "type"]), None);
+        assert_eq!(closest("requried", ["name", "type", "required"]), Some("required"));
+        assert_eq!(closest("zzzzzz", ["name", "type"]), None);
     }
 }

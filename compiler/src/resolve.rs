@@ -171,7 +171,11 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
                         d = d.with_help(format!(
                             "types of imported specs are referenced by their qualified name: `{q}`"
                         ));
-                    } else if let Some(best) = similar(&name, scopes[sid.index()].names.keys()) {
+                    } else if let Some(best) = crate::reader::closest(
+                        &name,
+                        // Qualified names are suggested only for qualified misspellings.
+                        scopes[sid.index()].names.keys().filter(|k| !k.contains('.') || name.contains('.')),
+                    ) {
                         d = d.with_help(format!("did you mean `{best}`?"));
                     }
                     diags.push(d);
@@ -315,17 +319,6 @@ fn infer_path_type(ir: &Ir, resource: &Type, name: &str) -> Type {
         _ => None,
     };
     found.filter(|t| !matches!(t, Type::Unresolved(_))).unwrap_or(Type::Primitive(Primitive::String))
-}
-
-/// The known name closest to an unknown one, if it is close enough to be a typo.
-fn similar<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a String> {
-    let lower = name.to_lowercase();
-    known
-        .filter(|k| !k.contains('.') || name.contains('.'))
-        .map(|k| (crate::reader::edit_distance(&lower, &k.to_lowercase()), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
 }
 
 /// `io.flow.common.v0.models.user`: a name into another spec's namespace.
