@@ -86,8 +86,8 @@ fn reordering_is_not_a_change() {
     // serde_json sorts object keys, so the reversal is done on apigen's own syntax tree, which
     // keeps them in file order.
     let original = std::fs::read_to_string(common::root().join("schemas/user.json")).unwrap();
-    fn reversed(n: &compiler::json::Node) -> String {
-        use compiler::json::Value;
+    fn reversed(n: &compiler::syntax::json::Node) -> String {
+        use compiler::syntax::json::Value;
         match &n.value {
             Value::Object(members) => {
                 let parts: Vec<String> = members
@@ -101,7 +101,7 @@ fn reordering_is_not_a_change() {
             _ => n.to_json_text(),
         }
     }
-    let tree = compiler::json::parse(&original).unwrap();
+    let tree = compiler::syntax::json::parse(&original).unwrap();
     let text = reversed(&tree);
     assert!(text.find("\"enums\"").unwrap() > text.find("\"models\"").unwrap(), "maps are reversed");
     std::fs::write(dir.join("user.json"), text).unwrap();

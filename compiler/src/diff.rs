@@ -1007,7 +1007,7 @@ fn signature(ir: &Ir, op: &Operation, sid: ServiceId) -> Signature {
 
 /// The position of `:name` among the path's parameters.
 fn path_index(op: &Operation, name: &str) -> Option<usize> {
-    crate::api_json::path_parameter_names(&op.path).iter().position(|n| n == name)
+    crate::names::path_parameter_names(&op.path).iter().position(|n| n == name)
 }
 
 fn by_name<T>(items: impl Iterator<Item = (String, T)>) -> BTreeMap<String, T> {

@@ -287,8 +287,28 @@ fn ends_with_pattern(word: &str, pattern: &str) -> bool {
     true
 }
 
+/// `:name` segments of a path, cut at the first `.` as apibuilder does (`/:id.json` → `id`).
+pub fn path_parameter_names(path: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for seg in path.split('/') {
+        if let Some(rest) = seg.strip_prefix(':') {
+            let name = rest.split('.').next().unwrap_or("").to_string();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn path_parameters_are_cut_at_the_first_dot() {
+        assert_eq!(super::path_parameter_names("/users/:id.json/:guid/x"), vec!["id", "guid"]);
+        assert!(super::path_parameter_names("/users").is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use crate::Compiler;
-use crate::api_json::PendingOwner;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::frontend::apibuilder::PendingOwner;
 use crate::ir::*;
 use crate::source::Loc;
 
@@ -171,7 +171,7 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
                         d = d.with_help(format!(
                             "types of imported specs are referenced by their qualified name: `{q}`"
                         ));
-                    } else if let Some(best) = crate::reader::closest(
+                    } else if let Some(best) = crate::frontend::reader::closest(
                         &name,
                         // Qualified names are suggested only for qualified misspellings.
                         scopes[sid.index()].names.keys().filter(|k| !k.contains('.') || name.contains('.')),

@@ -39,6 +39,13 @@ impl V<'_> {
         self.map.get(node)
     }
 
+    /// Whether a service was written in one of apibuilder's formats: rules that are apibuilder's
+    /// choices rather than HTTP's (one success type, defaults only on required parameters) apply
+    /// only there.
+    fn apibuilder(&self, sid: ServiceId) -> bool {
+        matches!(self.ir.service(sid).format, SourceFormat::ApiJson | SourceFormat::ServiceJson)
+    }
+
     fn service(&mut self, sid: ServiceId) {
         let ir = self.ir;
         let s = ir.service(sid);
@@ -713,7 +720,7 @@ impl V<'_> {
             op.parameters.iter().enumerate().map(|(i, p)| (p.name.clone(), Site::Parameter(oid, i))),
             &format!("parameter of {what}"),
         );
-        let path_names = crate::api_json::path_parameter_names(&op.path);
+        let path_names = names::path_parameter_names(&op.path);
         for (i, p) in op.parameters.iter().enumerate() {
             let at = Site::Parameter(oid, i);
             let pwhat = format!("parameter `{}` of {what}", p.name);
@@ -772,7 +779,8 @@ impl V<'_> {
                         }
                         _ => None,
                     };
-                    if let Some(problem) = problem {
+                    // OpenAPI serializes objects and maps into the query (`style: deepObject`).
+                    if let Some(problem) = problem.filter(|_| self.apibuilder(from)) {
                         self.emit(
                             Site::ParameterType(oid, i),
                             Code::E0052,
@@ -792,7 +800,8 @@ impl V<'_> {
                     }
                 }
             }
-            if p.default.is_some()
+            if self.apibuilder(from)
+                && p.default.is_some()
                 && !p.required
                 && let Some(d) = self.emit(
                     at,
@@ -853,7 +862,8 @@ impl V<'_> {
         }
         // apibuilder compares every 2xx type, `unit` included: one success type per operation.
         let typed: Vec<&(u16, &Type, usize)> = success.iter().collect();
-        if let Some(first) = typed.first()
+        if self.apibuilder(from)
+            && let Some(first) = typed.first()
             && typed.iter().any(|(_, t, _)| *t != first.1)
         {
             let names: Vec<String> = typed.iter().map(|(_, t, _)| ir.type_name(t, from)).collect();

@@ -6,7 +6,7 @@ mod common;
 
 use common::Unit;
 use compiler::Input;
-use compiler::json::{Node, Value};
+use compiler::syntax::json::{Node, Value};
 
 /// What to reorder in a spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ enum Reorder {
     Fields,
 }
 
-/// Writes JSON back as text, reversing what `reorder` names. `compiler::json` keeps key order
+/// Writes JSON back as text, reversing what `reorder` names. `compiler::syntax::json` keeps key order
 /// (serde_json's map would sort it and hide the reordering).
 fn write(node: &Node, path: &[&str], reorder: Reorder, out: &mut String) {
     match &node.value {
@@ -70,7 +70,7 @@ fn reordered(unit: &Unit, reorder: Reorder) -> Unit {
         .iter()
         .map(|input| {
             let text = std::str::from_utf8(&input.bytes).unwrap();
-            let tree = compiler::json::parse(text).unwrap_or_else(|e| panic!("{}: {}", input.name, e.message));
+            let tree = compiler::syntax::json::parse(text).unwrap_or_else(|e| panic!("{}: {}", input.name, e.message));
             let mut out = String::new();
             write(&tree, &[], reorder, &mut out);
             Input { name: input.name.clone(), bytes: out.into_bytes() }

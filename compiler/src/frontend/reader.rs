@@ -4,8 +4,8 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{Attribute, Deprecation};
-use crate::json::{Node, Value};
 use crate::source::{FileId, Loc, Span};
+use crate::syntax::json::{Node, Value};
 
 pub(crate) struct Reader<'d> {
     pub file: FileId,
@@ -212,7 +212,7 @@ impl Reader<'_> {
     }
 
     /// An optional object used as a map keyed by name; `null` counts as absent.
-    pub fn opt_map<'n>(&mut self, obj: &'n Node, key: &str, what: &str) -> &'n [crate::json::Member] {
+    pub fn opt_map<'n>(&mut self, obj: &'n Node, key: &str, what: &str) -> &'n [crate::syntax::json::Member] {
         let Some(value) = obj.get(key) else { return &[] };
         match &value.value {
             Value::Null => &[],

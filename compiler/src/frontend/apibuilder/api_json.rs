@@ -7,12 +7,13 @@
 
 use std::collections::BTreeMap;
 
+use super::common::{check_name, default_text, parse_response_code};
 use crate::diagnostic::Code;
+use crate::frontend::reader::{Reader, obj_start};
 use crate::ir::*;
-use crate::json::{Member, Node, Value};
 use crate::names;
-use crate::reader::{Reader, obj_start};
 use crate::source::{Loc, Span};
+use crate::syntax::json::{Member, Node, Value};
 
 const TOP_KEYS: &[&str] = &[
     "name",
@@ -231,13 +232,6 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
         l.resource(m);
     }
     (service_id, l.pending)
-}
-
-/// Reports an invalid name (E0013).
-pub(crate) fn check_name(r: &mut Reader<'_>, name: &str, span: Span, kind: &str) {
-    if let Some(problem) = names::name_problem(name) {
-        r.error(Code::E0013, span, format!("{kind} name `{name}` is invalid: {problem}"), problem.to_string());
-    }
 }
 
 impl<'a> Lowering<'a, '_> {
@@ -762,7 +756,7 @@ impl<'a> Lowering<'a, '_> {
         } else {
             ParameterLocation::Form
         };
-        let path_names = path_parameter_names(&full_for_params);
+        let path_names = names::path_parameter_names(&full_for_params);
         let mut declared: Vec<(Parameter, Loc, Loc)> = Vec::new();
         for item in self.r.opt_array(obj, "parameters", &what) {
             if let Some(p) = self.parameter(item, &what, default_location, &path_names, cast) {
@@ -937,54 +931,6 @@ impl<'a> Lowering<'a, '_> {
     }
 }
 
-/// A response code key: an integer from 100 to 999, or `default`.
-pub(crate) fn parse_response_code(r: &mut Reader<'_>, key: &str, span: Span) -> Option<ResponseCode> {
-    let key = key.trim();
-    if key.eq_ignore_ascii_case("default") {
-        return Some(ResponseCode::Default);
-    }
-    match key.parse::<i64>() {
-        Ok(n) if (100..=999).contains(&n) => Some(ResponseCode::Status(n as u16)),
-        Ok(n) => {
-            let problem = if n < 100 { "must be >= 100" } else { "must be <= 999" };
-            r.error(Code::E0056, span, format!("response code `{n}` {problem}"), "not an HTTP status code");
-            None
-        }
-        Err(_) => {
-            r.error(
-                Code::E0056,
-                span,
-                format!("response code must be an integer or the keyword 'default', not `{key}`"),
-                "not a response code",
-            );
-            None
-        }
-    }
-}
-
-/// `:name` segments of a path, cut at the first `.` as apibuilder does (`/:id.json` → `id`).
-pub(crate) fn path_parameter_names(path: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for seg in path.split('/') {
-        if let Some(rest) = seg.strip_prefix(':') {
-            let name = rest.split('.').next().unwrap_or("").to_string();
-            if !name.is_empty() && !out.contains(&name) {
-                out.push(name);
-            }
-        }
-    }
-    out
-}
-
-/// A default value as apibuilder stores it: strings as themselves, anything else as JSON text.
-pub(crate) fn default_text(node: &Node) -> Option<String> {
-    match &node.value {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        _ => Some(node.to_json_text()),
-    }
-}
-
 /// Renames the singleton type inside a type expression per a template's cast.
 fn apply_cast(ty: &str, cast: &BTreeMap<String, String>) -> String {
     if cast.is_empty() {
@@ -1011,12 +957,6 @@ pub(crate) enum PendingOwner {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn path_parameters_are_cut_at_the_first_dot() {
-        assert_eq!(path_parameter_names("/users/:id.json/:guid/x"), vec!["id", "guid"]);
-        assert!(path_parameter_names("/users").is_empty());
-    }
 
     #[test]
     fn casts_rename_the_innermost_type() {

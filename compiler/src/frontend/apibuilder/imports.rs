@@ -3,10 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::service_json::ImportSummary;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::*;
 use crate::names;
-use crate::service_json::ImportSummary;
 use crate::source::{FileId, Loc, Span};
 use crate::{Compiler, Loader};
 

@@ -5,13 +5,14 @@
 //! definitions. When the imported service is not in the repository, the resolver declares its
 //! names as opaque types from that summary, as apibuilder's own validator does.
 
-use crate::api_json::{Pending, PendingOwner, check_name, default_text, parse_response_code};
+use super::api_json::{Pending, PendingOwner};
+use super::common::{check_name, default_text, parse_response_code};
 use crate::diagnostic::Code;
+use crate::frontend::reader::{Reader, obj_start};
 use crate::ir::*;
-use crate::json::{Node, Value};
 use crate::names;
-use crate::reader::{Reader, obj_start};
 use crate::source::Loc;
+use crate::syntax::json::{Node, Value};
 
 const TOP_KEYS: &[&str] = &[
     "apidoc",
@@ -473,7 +474,7 @@ impl Lower<'_, '_> {
         let mut parameters = Vec::new();
         for item in self.r.opt_array(obj, "parameters", &what) {
             // The same keys as in api.json; only `location` is spelled in TitleCase here.
-            let keys = crate::api_json::PARAMETER_KEYS;
+            let keys = super::api_json::PARAMETER_KEYS;
             let Some(p) = self.r.object(item, &format!("a parameter of {what}"), keys) else { continue };
             let Some((name, span)) = self.r.req_str(p, "name", &format!("a parameter of {what}")) else { continue };
             let pwhat = format!("parameter `{name}` of {what}");

@@ -1,0 +1,195 @@
+//! The boundary between the syntax of a file and the IR: bytes are decoded and parsed into a
+//! span-keeping tree (`syntax`), then the front end for the file's format lowers the tree into the
+//! IR arenas, leaving types as text for `resolve`. Every front end ends at [`PendingService`].
+//!
+//! Front ends: `apibuilder` (api.json and service.json); `openapi` is next.
+
+pub(crate) mod apibuilder;
+pub(crate) mod reader;
+
+use crate::Compiler;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::ServiceId;
+use crate::source::{self, FileId, MAX_FILE_BYTES, SourceFile, Span};
+use crate::syntax::json;
+
+/// What a front end hands on for one file: the service it declared, and the facts that import
+/// and type resolution need but the IR does not keep.
+pub(crate) struct PendingService {
+    pub service: ServiceId,
+    pub file: FileId,
+    pub pending: apibuilder::Pending,
+    pub summaries: Vec<Option<apibuilder::service_json::ImportSummary>>,
+}
+
+impl Compiler<'_> {
+    /// Decodes, parses and lowers one file. Returns its id.
+    pub fn add_file(&mut self, name: String, bytes: &[u8]) -> FileId {
+        let (text, problem) = decode(bytes);
+        let file = self.sources.add(SourceFile::new(name, text));
+        let text = &self.sources.get(file).text;
+        let whole = Span::new(0, text.len().min(1));
+        match problem {
+            Some(Decoding::TooLarge(n)) => {
+                self.diags.push(Diagnostic::new(
+                    Code::E0005,
+                    file,
+                    Span::default(),
+                    format!("file is {} MiB; the limit is {} MiB", n >> 20, MAX_FILE_BYTES >> 20),
+                    "file too large",
+                ));
+                return file;
+            }
+            Some(Decoding::Utf16) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0003,
+                        file,
+                        Span::default(),
+                        "file is UTF-16, not UTF-8",
+                        "UTF-16 byte-order mark",
+                    )
+                    .with_help("save the file as UTF-8"),
+                );
+                return file;
+            }
+            Some(Decoding::InvalidUtf8(offset)) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0003,
+                        file,
+                        // The shown text replaced the bad byte by U+FFFD, three bytes long.
+                        Span::new(offset, offset + 3),
+                        format!("file is not valid UTF-8: invalid byte at offset {offset}"),
+                        "invalid UTF-8 here",
+                    )
+                    .with_help("save the file as UTF-8"),
+                );
+                return file;
+            }
+            Some(Decoding::Bom) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::W0001,
+                        file,
+                        Span::new(0, 3),
+                        "file starts with a UTF-8 byte-order mark",
+                        "byte-order mark",
+                    )
+                    .with_help("save the file as UTF-8 without a byte-order mark"),
+                );
+            }
+            None => {}
+        }
+        // The text kept for display includes a BOM when there was one; parse after it.
+        let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let body = &text[offset..];
+        if body.trim().is_empty() {
+            self.diags.push(
+                Diagnostic::new(Code::E0002, file, whole, "file is empty", "no JSON here")
+                    .with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"),
+            );
+            return file;
+        }
+        let root = match json::parse(body) {
+            Ok(root) => shift(root, offset as u32),
+            Err(e) => {
+                let code = if e.kind == json::ParseErrorKind::TooDeep { Code::E0004 } else { Code::E0001 };
+                let span = Span { start: e.span.start + offset as u32, end: e.span.end + offset as u32 };
+                self.diags.push(Diagnostic::new(code, file, span, e.message, e.label));
+                return file;
+            }
+        };
+        report_duplicate_keys(&root, file, &mut self.diags);
+        if root.as_object().is_none() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0006,
+                    file,
+                    root.span,
+                    format!("spec must be a JSON object, found {}", root.kind_name()),
+                    "expected an object",
+                )
+                .with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"),
+            );
+            return file;
+        }
+        let r = reader::Reader { file, diags: &mut self.diags };
+        let pending = apibuilder::lower(r, &mut self.ir, &mut self.map, &root);
+        self.pending.push(pending);
+        file
+    }
+}
+
+enum Decoding {
+    TooLarge(usize),
+    Utf16,
+    InvalidUtf8(usize),
+    Bom,
+}
+
+fn decode(bytes: &[u8]) -> (String, Option<Decoding>) {
+    if bytes.len() > MAX_FILE_BYTES {
+        return (String::new(), Some(Decoding::TooLarge(bytes.len())));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return (String::from_utf8_lossy(bytes).into_owned(), Some(Decoding::Utf16));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.starts_with('\u{feff}') => (text.to_string(), Some(Decoding::Bom)),
+        Ok(text) => (text.to_string(), None),
+        Err(e) => (String::from_utf8_lossy(bytes).into_owned(), Some(Decoding::InvalidUtf8(e.valid_up_to()))),
+    }
+}
+
+/// Moves every span of a tree parsed from `text[offset..]` back to offsets in `text`.
+fn shift(mut node: json::Node, offset: u32) -> json::Node {
+    if offset == 0 {
+        return node;
+    }
+    fn go(n: &mut json::Node, o: u32) {
+        n.span.start += o;
+        n.span.end += o;
+        match &mut n.value {
+            json::Value::Array(items) => items.iter_mut().for_each(|i| go(i, o)),
+            json::Value::Object(members) => members.iter_mut().for_each(|m| {
+                m.key_span.start += o;
+                m.key_span.end += o;
+                go(&mut m.value, o);
+            }),
+            _ => {}
+        }
+    }
+    go(&mut node, offset);
+    node
+}
+
+fn report_duplicate_keys(node: &json::Node, file: FileId, diags: &mut Vec<Diagnostic>) {
+    match &node.value {
+        json::Value::Object(members) => {
+            // A map from key to first index: objects such as `models` can hold thousands of keys.
+            let mut first_index: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::with_capacity(members.len());
+            for (i, m) in members.iter().enumerate() {
+                let first = *first_index.entry(m.key.as_str()).or_insert(i);
+                if first != i {
+                    let first = &members[first];
+                    diags.push(
+                        Diagnostic::new(
+                            Code::E0007,
+                            file,
+                            m.key_span,
+                            format!("duplicate key `{}`", m.key),
+                            "duplicate key",
+                        )
+                        .with_secondary(source::Loc { file, span: first.key_span }, "first defined here")
+                        .with_help("remove one of the two, or rename it"),
+                    );
+                }
+                report_duplicate_keys(&m.value, file, diags);
+            }
+        }
+        json::Value::Array(items) => items.iter().for_each(|i| report_duplicate_keys(i, file, diags)),
+        _ => {}
+    }
+}
