@@ -302,7 +302,7 @@ impl Differ<'_> {
         for (i, h) in xs.iter().enumerate() {
             let el = format!("{prefix}.{}", h.name);
             match ys.iter().position(|o| o.name.eq_ignore_ascii_case(&h.name)) {
-                None if response && h.required => {
+                None if response && h.presence.is_required() => {
                     self.removed("RESPONSE_HEADER_REMOVED", el, format!("{label} removed: {}", h.name), site_a(i))
                 }
                 None if response => self.removed(
@@ -323,14 +323,14 @@ impl Differ<'_> {
                             site_b(j),
                         );
                     }
-                    if !h.required && o.required {
+                    if !h.presence.is_required() && o.presence.is_required() {
                         self.added(
                             if response { "RESPONSE_HEADER_ADDED" } else { "HEADER_NOW_REQUIRED" },
                             el.clone(),
                             format!("{label} {} is now required", h.name),
                             site_b(j),
                         );
-                    } else if h.required && !o.required {
+                    } else if h.presence.is_required() && !o.presence.is_required() {
                         self.added(
                             if response { "RESPONSE_HEADER_NOW_OPTIONAL" } else { "HEADER_NOW_OPTIONAL" },
                             el.clone(),
@@ -338,7 +338,8 @@ impl Differ<'_> {
                             site_b(j),
                         );
                     }
-                    self.default_change(&el, &format!("{label} {}", h.name), &h.default, &o.default, site_b(j));
+                    let hlabel = format!("{label} {}", h.name);
+                    self.default_change(&el, &hlabel, h.presence.default(), o.presence.default(), site_b(j));
                 }
             }
         }
@@ -347,7 +348,7 @@ impl Differ<'_> {
                 let el = format!("{prefix}.{}", o.name);
                 if response {
                     self.added("RESPONSE_HEADER_ADDED", el, format!("{label} added: {}", o.name), site_b(j));
-                } else if o.required && o.default.is_none() {
+                } else if o.presence.must_be_sent() {
                     self.added("HEADER_ADDED_REQUIRED", el, format!("required {label} added: {}", o.name), site_b(j));
                 } else {
                     self.added("HEADER_ADDED_OPTIONAL", el, format!("optional {label} added: {}", o.name), site_b(j));
@@ -356,7 +357,8 @@ impl Differ<'_> {
         }
     }
 
-    fn default_change(&mut self, el: &str, label: &str, from: &Option<String>, to: &Option<String>, at: Site) {
+    fn default_change(&mut self, el: &str, label: &str, from: Option<&Literal>, to: Option<&Literal>, at: Site) {
+        let (from, to) = (from.map(crate::literal_text), to.map(crate::literal_text));
         match (from, to) {
             (Some(f), None) => self.added("DEFAULT_REMOVED", el.into(), format!("{label} default removed: {f}"), at),
             (None, Some(t)) => self.added("DEFAULT_CHANGED", el.into(), format!("{label} default added: {t}"), at),
@@ -367,34 +369,56 @@ impl Differ<'_> {
         }
     }
 
+    /// Lengths, sizes and value ranges: a raised minimum or lowered maximum rejects values that
+    /// were valid.
+    fn constraints(&mut self, el: &str, label: &str, a: &Constraints, b: &Constraints, at: Site) {
+        let counts = |c: &Counts| (c.min.map(|n| Limit::of(n as f64)), c.max.map(|n| Limit::of(n as f64)));
+        let range = |r: &Range| {
+            let limit = |b: &Bound| Limit { value: b.as_f64(), exclusive: b.exclusive, text: b.value.to_string() };
+            (r.min.as_ref().map(limit), r.max.as_ref().map(limit))
+        };
+        self.bounds(el, label, "", range(&a.value), range(&b.value), at);
+        self.bounds(el, label, " length", counts(&a.length), counts(&b.length), at);
+        self.bounds(el, label, " size", counts(&a.items), counts(&b.items), at);
+    }
+
     fn bounds(
         &mut self,
         el: &str,
         label: &str,
-        (amin, amax): (Option<i64>, Option<i64>),
-        (bmin, bmax): (Option<i64>, Option<i64>),
+        kind: &str,
+        (amin, amax): (Option<Limit>, Option<Limit>),
+        (bmin, bmax): (Option<Limit>, Option<Limit>),
         at: Site,
     ) {
         match (amin, bmin) {
-            (None, Some(n)) => self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum added: {n}"), at),
-            (Some(f), Some(t)) if t > f => {
-                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum changed from {f} to {t}"), at)
+            (None, Some(n)) => {
+                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum{kind} added: {n}"), at)
             }
-            (Some(f), Some(t)) if t < f => {
-                self.added("BOUND_RELAXED", el.into(), format!("{label} minimum changed from {f} to {t}"), at)
+            (Some(f), Some(t)) if t.above(&f) => {
+                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum{kind} changed from {f} to {t}"), at)
             }
-            (Some(f), None) => self.added("BOUND_RELAXED", el.into(), format!("{label} minimum removed: {f}"), at),
+            (Some(f), Some(t)) if f.above(&t) => {
+                self.added("BOUND_RELAXED", el.into(), format!("{label} minimum{kind} changed from {f} to {t}"), at)
+            }
+            (Some(f), None) => {
+                self.added("BOUND_RELAXED", el.into(), format!("{label} minimum{kind} removed: {f}"), at)
+            }
             _ => {}
         }
         match (amax, bmax) {
-            (None, Some(n)) => self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum added: {n}"), at),
-            (Some(f), Some(t)) if t < f => {
-                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum changed from {f} to {t}"), at)
+            (None, Some(n)) => {
+                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum{kind} added: {n}"), at)
             }
-            (Some(f), Some(t)) if t > f => {
-                self.added("BOUND_RELAXED", el.into(), format!("{label} maximum changed from {f} to {t}"), at)
+            (Some(f), Some(t)) if f.below_max(&t) => {
+                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum{kind} changed from {f} to {t}"), at)
             }
-            (Some(f), None) => self.added("BOUND_RELAXED", el.into(), format!("{label} maximum removed: {f}"), at),
+            (Some(f), Some(t)) if t.below_max(&f) => {
+                self.added("BOUND_RELAXED", el.into(), format!("{label} maximum{kind} changed from {f} to {t}"), at)
+            }
+            (Some(f), None) => {
+                self.added("BOUND_RELAXED", el.into(), format!("{label} maximum{kind} removed: {f}"), at)
+            }
             _ => {}
         }
     }
@@ -492,18 +516,18 @@ impl Differ<'_> {
                     type_site_b(j),
                 );
             }
-            if !f.required && o.required {
+            if !f.presence.is_required() && o.presence.is_required() {
                 self.added("FIELD_NOW_REQUIRED", fel.clone(), format!("{label} is now required"), site_b(j));
-            } else if f.required && !o.required {
+            } else if f.presence.is_required() && !o.presence.is_required() {
                 self.added("FIELD_NOW_OPTIONAL", fel.clone(), format!("{label} is no longer required"), site_b(j));
             }
-            self.default_change(&fel, &label, &f.default, &o.default, site_b(j));
-            self.bounds(&fel, &label, (f.minimum, f.maximum), (o.minimum, o.maximum), site_b(j));
+            self.default_change(&fel, &label, f.presence.default(), o.presence.default(), site_b(j));
+            self.constraints(&fel, &label, &f.constraints, &o.constraints, site_b(j));
         }
         for (j, o) in ys.iter().enumerate() {
             if !xs.iter().any(|f| f.name == o.name) {
                 let fel = format!("{el}.fields.{}", o.name);
-                match (o.required, &o.default) {
+                match (o.presence.is_required(), o.presence.default().map(crate::literal_text)) {
                     (true, None) => self.added(
                         "FIELD_ADDED_REQUIRED",
                         fel,
@@ -842,7 +866,7 @@ impl Differ<'_> {
                 self.removed("BODY_REMOVED", format!("{el}.body"), format!("{label} removed: body"), Site::Body(oa))
             }
             (Some(bx), Some(by)) => {
-                let (ta, tb) = (type_text(self.a, &bx.ty, s), type_text(self.b, &by.ty, t));
+                let (ta, tb) = (type_text(self.a, bx.ty(), s), type_text(self.b, by.ty(), t));
                 if ta != tb {
                     self.added(
                         "BODY_TYPE_CHANGED",
@@ -892,14 +916,14 @@ impl Differ<'_> {
                     Site::Parameter(ob, j),
                 );
             }
-            if !p.required && o.required && o.default.is_none() {
+            if !p.presence.is_required() && o.presence.must_be_sent() {
                 self.added(
                     "PARAMETER_NOW_REQUIRED",
                     pel.clone(),
                     format!("{plabel} is now required"),
                     Site::Parameter(ob, j),
                 );
-            } else if p.required && !o.required {
+            } else if p.presence.is_required() && !o.presence.is_required() {
                 self.added(
                     "PARAMETER_NOW_OPTIONAL",
                     pel.clone(),
@@ -907,8 +931,8 @@ impl Differ<'_> {
                     Site::Parameter(ob, j),
                 );
             }
-            self.default_change(&pel, &plabel, &p.default, &o.default, Site::Parameter(ob, j));
-            self.bounds(&pel, &plabel, (p.minimum, p.maximum), (o.minimum, o.maximum), Site::Parameter(ob, j));
+            self.default_change(&pel, &plabel, p.presence.default(), o.presence.default(), Site::Parameter(ob, j));
+            self.constraints(&pel, &plabel, &p.constraints, &o.constraints, Site::Parameter(ob, j));
         }
         for (j, o) in y.parameters.iter().enumerate() {
             let matched = x.parameters.iter().any(|p| p.name == o.name)
@@ -920,7 +944,7 @@ impl Differ<'_> {
                     }));
             if !matched {
                 let pel = format!("{el}.parameters.{}", o.name);
-                if o.required && o.default.is_none() {
+                if o.presence.must_be_sent() {
                     self.added(
                         "PARAMETER_ADDED_REQUIRED",
                         pel,
@@ -937,10 +961,7 @@ impl Differ<'_> {
                 }
             }
         }
-        let code = |c: ResponseCode| match c {
-            ResponseCode::Status(n) => n.to_string(),
-            ResponseCode::Default => "default".into(),
-        };
+        let code = |c: ResponseCode| c.to_string();
         for (i, r) in x.responses.iter().enumerate() {
             let rel = format!("{el}.responses.{}", code(r.code));
             match y.responses.iter().position(|o| o.code == r.code) {
@@ -952,7 +973,7 @@ impl Differ<'_> {
                 ),
                 Some(j) => {
                     let o = &y.responses[j];
-                    let (ta, tb) = (type_text(self.a, &r.ty, s), type_text(self.b, &o.ty, t));
+                    let (ta, tb) = (type_text(self.a, r.ty(), s), type_text(self.b, o.ty(), t));
                     if ta != tb {
                         self.added(
                             "RESPONSE_TYPE_CHANGED",
@@ -1000,9 +1021,9 @@ fn signature(ir: &Ir, op: &Operation, sid: ServiceId) -> Signature {
         .filter(|p| p.location != ParameterLocation::Path)
         .map(|p| (p.name.clone(), type_text(ir, &p.ty, sid)))
         .collect();
-    let responses = op.responses.iter().map(|r| (r.code, type_text(ir, &r.ty, sid))).collect();
+    let responses = op.responses.iter().map(|r| (r.code, type_text(ir, r.ty(), sid))).collect();
     let path_params = op.parameters.iter().filter(|p| p.location == ParameterLocation::Path).count();
-    (op.method, op.body.as_ref().map(|b| type_text(ir, &b.ty, sid)), params, responses, path_params)
+    (op.method, op.body.as_ref().map(|b| type_text(ir, b.ty(), sid)), params, responses, path_params)
 }
 
 /// The position of `:name` among the path's parameters.
@@ -1041,4 +1062,34 @@ fn changed_msg(label: &str, from: &Option<String>, to: &Option<String>) -> Strin
 /// Values in messages are cut at 80 characters, as apibuilder does.
 fn truncate(s: &str) -> String {
     if s.chars().count() <= 80 { s.to_string() } else { format!("{}…", s.chars().take(79).collect::<String>()) }
+}
+
+/// One end of a range, as the diff compares and prints it.
+#[derive(Debug, Clone)]
+struct Limit {
+    value: f64,
+    exclusive: bool,
+    text: String,
+}
+
+impl Limit {
+    fn of(value: f64) -> Self {
+        Limit { value, exclusive: false, text: value.to_string() }
+    }
+
+    /// As a minimum, whether this one rejects more than `other` does.
+    fn above(&self, other: &Limit) -> bool {
+        self.value > other.value || (self.value == other.value && self.exclusive && !other.exclusive)
+    }
+
+    /// As a maximum, whether `other` rejects more than this one does.
+    fn below_max(&self, other: &Limit) -> bool {
+        other.value < self.value || (other.value == self.value && other.exclusive && !self.exclusive)
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.exclusive { write!(f, "{} (exclusive)", self.text) } else { f.write_str(&self.text) }
+    }
 }

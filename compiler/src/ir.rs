@@ -7,7 +7,7 @@
 //! **Invariant:** every id in the IR indexes its arena; unresolvable references are kept as
 //! [`Type::Unresolved`] (with a diagnostic already reported) instead of being dropped.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -93,6 +93,12 @@ impl Ir {
     }
 }
 
+/// A JSON value written in a spec: a default or an example. Front ends store what was written;
+/// after validation the compiler normalises each to the JSON value of its resolved type (an
+/// apibuilder `"25"` for an integer becomes `25`, an enum default its wire value), so two specs
+/// that mean the same value compare equal.
+pub type Literal = serde_json::Value;
+
 /// Which front end a service came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +126,10 @@ pub struct Service {
     pub format: SourceFormat,
     pub headers: Vec<Header>,
     pub imports: Vec<Import>,
+    /// The ways a client may authenticate, by name; operations refer to them in `security`.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// What every operation requires unless it says otherwise (see [`Security`]).
+    pub security: Security,
     pub enums: Vec<EnumId>,
     pub models: Vec<ModelId>,
     pub unions: Vec<UnionId>,
@@ -323,28 +333,170 @@ impl Type {
     }
 }
 
+/// Whether a field, parameter or header must be on the wire, and what its absence means.
+/// Kept apart from nullability: OpenAPI can say "present, and may be `null`".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Must be present.
+    Required,
+    /// May be absent; nothing stands in for it.
+    Optional,
+    /// May be absent; an absent value reads as this default. apibuilder writes this as
+    /// `required: true` (its default) with a `default`; OpenAPI as a `default` on the schema.
+    Default(Literal),
+    /// apibuilder's `required: false` with a `default`: optional, and the default is the value a
+    /// receiver assumes. Kept apart so that apibuilder input loses nothing.
+    OptionalWithDefault(Literal),
+}
+
+impl Presence {
+    /// From apibuilder's `required` flag and `default`.
+    pub fn from_apibuilder(required: bool, default: Option<Literal>) -> Self {
+        match (required, default) {
+            (true, None) => Presence::Required,
+            (false, None) => Presence::Optional,
+            (true, Some(d)) => Presence::Default(d),
+            (false, Some(d)) => Presence::OptionalWithDefault(d),
+        }
+    }
+
+    /// What apibuilder's `required` says: required, or required with a default.
+    pub fn is_required(&self) -> bool {
+        matches!(self, Presence::Required | Presence::Default(_))
+    }
+
+    /// Whether a sender must put the value on the wire: required with no default to stand in.
+    pub fn must_be_sent(&self) -> bool {
+        matches!(self, Presence::Required)
+    }
+
+    pub fn default(&self) -> Option<&Literal> {
+        match self {
+            Presence::Default(d) | Presence::OptionalWithDefault(d) => Some(d),
+            Presence::Required | Presence::Optional => None,
+        }
+    }
+
+    pub fn default_mut(&mut self) -> Option<&mut Literal> {
+        match self {
+            Presence::Default(d) | Presence::OptionalWithDefault(d) => Some(d),
+            Presence::Required | Presence::Optional => None,
+        }
+    }
+}
+
+/// An inclusive range of counts: string lengths in characters, list and map sizes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+}
+
+impl Counts {
+    pub fn is_empty(&self) -> bool {
+        self.min.is_none() && self.max.is_none()
+    }
+}
+
+/// One end of a numeric range. Integers stay exact; `exclusive` is OpenAPI's
+/// `exclusiveMinimum`/`exclusiveMaximum` (apibuilder's bounds are always inclusive).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bound {
+    pub value: serde_json::Number,
+    pub exclusive: bool,
+}
+
+impl Bound {
+    pub fn inclusive(value: impl Into<serde_json::Number>) -> Self {
+        Bound { value: value.into(), exclusive: false }
+    }
+
+    pub fn as_f64(&self) -> f64 {
+        self.value.as_f64().unwrap_or(f64::NAN)
+    }
+}
+
+/// A numeric range.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Range {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<Bound>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<Bound>,
+}
+
+impl Range {
+    pub fn is_empty(&self) -> bool {
+        self.min.is_none() && self.max.is_none()
+    }
+}
+
+/// What a value must satisfy beyond its type, each constraint by the kind of value it applies to.
+/// apibuilder's single `minimum`/`maximum` is placed by the resolved type: a length for strings,
+/// a size for lists and maps, a value for everything else.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// Strings: length in characters.
+    #[serde(skip_serializing_if = "Counts::is_empty")]
+    pub length: Counts,
+    /// Strings: a regular expression (ECMA 262, as OpenAPI says) the value must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// The `format` of OpenAPI (`email`, `int32`, `uri`, …), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Numbers: the value.
+    #[serde(skip_serializing_if = "Range::is_empty")]
+    pub value: Range,
+    /// Numbers: the value must be a multiple of this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple_of: Option<serde_json::Number>,
+    /// Lists and maps: the number of elements.
+    #[serde(skip_serializing_if = "Counts::is_empty")]
+    pub items: Counts,
+    /// Lists: no two elements equal.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unique_items: bool,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
 /// A field of a model or an interface.
 #[derive(Debug, Clone, Serialize)]
 pub struct Field {
     pub name: String,
     pub ty: Type,
     pub description: Option<String>,
-    /// Must be present on the wire. Kept apart from `nullable`: OpenAPI can say "present, may be null".
-    pub required: bool,
+    pub presence: Presence,
     /// May be `null` on the wire (OpenAPI); apibuilder specs never say so.
     pub nullable: bool,
-    /// The default as apibuilder stores it: the JSON text of the value, strings unquoted.
-    pub default: Option<String>,
-    pub example: Option<String>,
-    /// Length for strings, element count for collections, value for numbers.
-    pub minimum: Option<i64>,
-    pub maximum: Option<i64>,
-    /// Constraints an OpenAPI schema can carry.
-    pub pattern: Option<String>,
-    pub format: Option<String>,
+    pub example: Option<Literal>,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    /// OpenAPI's `readOnly` / `writeOnly`.
+    pub access: Access,
     pub annotations: Vec<String>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
+}
+
+/// Which direction a field travels in (OpenAPI's `readOnly` and `writeOnly`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    #[default]
+    ReadWrite,
+    /// Sent by servers only.
+    ReadOnly,
+    /// Sent by clients only.
+    WriteOnly,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -399,7 +551,8 @@ pub enum UnionEncoding {
     Discriminated(String),
     /// apibuilder's default: `{"<type name>": <value>}`.
     Wrapped,
-    /// OpenAPI `oneOf`/`anyOf` without a discriminator: the reader tries each member.
+    /// OpenAPI `oneOf`/`anyOf` without a discriminator: the member's value as it is; the reader
+    /// tries each member in order and takes the first that fits.
     Untagged,
 }
 
@@ -442,8 +595,9 @@ pub struct UnionMember {
 pub struct Header {
     pub name: String,
     pub ty: Type,
-    pub required: bool,
-    pub default: Option<String>,
+    pub presence: Presence,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
     pub description: Option<String>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
@@ -516,24 +670,34 @@ impl Method {
 pub enum ParameterLocation {
     Path,
     Query,
+    /// apibuilder's form parameters: fields of a form-encoded (or JSON) body.
     Form,
     Header,
+    Cookie,
 }
 
 impl ParameterLocation {
+    pub const ALL: [ParameterLocation; 5] = [
+        ParameterLocation::Path,
+        ParameterLocation::Query,
+        ParameterLocation::Form,
+        ParameterLocation::Header,
+        ParameterLocation::Cookie,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ParameterLocation::Path => "path",
             ParameterLocation::Query => "query",
             ParameterLocation::Form => "form",
             ParameterLocation::Header => "header",
+            ParameterLocation::Cookie => "cookie",
         }
     }
 
+    /// Case-insensitive (service.json spells locations `Query`).
     pub fn parse(s: &str) -> Option<ParameterLocation> {
-        [ParameterLocation::Path, ParameterLocation::Query, ParameterLocation::Form, ParameterLocation::Header]
-            .into_iter()
-            .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
+        ParameterLocation::ALL.into_iter().find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
     }
 }
 
@@ -548,18 +712,63 @@ pub struct Operation {
     /// Path parameters first, in path order, then the declared ones.
     pub parameters: Vec<Parameter>,
     pub responses: Vec<Response>,
+    /// `None`: what the service requires; `Some` overrides it (`Some(Security::default())` is public).
+    pub security: Option<Security>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
 }
 
+/// The media type apibuilder bodies and responses travel as.
+pub const JSON: &str = "application/json";
+
+/// A payload in one media type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Content {
+    /// As written, lower-cased (`application/json`, `multipart/form-data`, `text/*`).
+    pub media_type: String,
+    pub ty: Type,
+}
+
+/// The unit type, for payloads that are absent.
+pub static UNIT: Type = Type::Primitive(Primitive::Unit);
+
+/// The type of the first payload, preferring JSON; unit when there is none.
+fn primary(content: &[Content]) -> &Type {
+    content.iter().find(|c| c.media_type == JSON).or(content.first()).map_or(&UNIT, |c| &c.ty)
+}
+
+/// A request body: one payload per media type, sorted by media type.
 #[derive(Debug, Clone, Serialize)]
 pub struct Body {
-    pub ty: Type,
-    /// `None` means JSON; OpenAPI documents may name other media types.
-    pub media_type: Option<String>,
+    pub content: Vec<Content>,
+    /// Whether a request must carry it (apibuilder bodies always must).
+    pub required: bool,
     pub description: Option<String>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
+}
+
+impl Body {
+    /// A JSON body of one type, as apibuilder declares every body.
+    pub fn json(ty: Type) -> Self {
+        Body {
+            content: vec![Content { media_type: JSON.to_string(), ty }],
+            required: true,
+            description: None,
+            attributes: Vec::new(),
+            deprecation: None,
+        }
+    }
+
+    /// The JSON payload's type, else the first one's.
+    pub fn ty(&self) -> &Type {
+        primary(&self.content)
+    }
+
+    pub fn ty_mut(&mut self) -> Option<&mut Type> {
+        let i = self.content.iter().position(|c| c.media_type == JSON).unwrap_or(0);
+        self.content.get_mut(i).map(|c| &mut c.ty)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -568,11 +777,10 @@ pub struct Parameter {
     pub ty: Type,
     pub location: ParameterLocation,
     pub description: Option<String>,
-    pub required: bool,
-    pub default: Option<String>,
-    pub minimum: Option<i64>,
-    pub maximum: Option<i64>,
-    pub example: Option<String>,
+    pub presence: Presence,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    pub example: Option<Literal>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
     /// True when the parameter was not declared but inferred from a `:name` path segment.
@@ -583,17 +791,152 @@ pub struct Parameter {
 #[serde(rename_all = "snake_case")]
 pub enum ResponseCode {
     Status(u16),
+    /// A class of status codes, by its first digit: `Range(2)` is OpenAPI's `2XX`.
+    Range(u8),
+    /// Any status not declared otherwise.
     Default,
+}
+
+impl ResponseCode {
+    /// Whether a status code falls under this one.
+    pub fn covers(self, status: u16) -> bool {
+        match self {
+            ResponseCode::Status(s) => s == status,
+            ResponseCode::Range(class) => status / 100 == u16::from(class),
+            ResponseCode::Default => true,
+        }
+    }
+
+    /// 2xx, or `2XX`.
+    pub fn is_success(self) -> bool {
+        match self {
+            ResponseCode::Status(s) => (200..300).contains(&s),
+            ResponseCode::Range(class) => class == 2,
+            ResponseCode::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for ResponseCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResponseCode::Status(s) => write!(f, "{s}"),
+            ResponseCode::Range(class) => write!(f, "{class}XX"),
+            ResponseCode::Default => f.write_str("default"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
     pub code: ResponseCode,
-    pub ty: Type,
+    /// One payload per media type, sorted by media type; empty when the response has no body
+    /// (apibuilder's `unit`).
+    pub content: Vec<Content>,
     pub headers: Vec<Header>,
     pub description: Option<String>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
+}
+
+impl Response {
+    /// The JSON payload's type, else the first one's; unit when the response has no body.
+    pub fn ty(&self) -> &Type {
+        primary(&self.content)
+    }
+}
+
+/// A way for a client to prove who it is (OpenAPI's security schemes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityScheme {
+    /// The name requirements refer to it by.
+    pub name: String,
+    pub kind: SecuritySchemeKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecuritySchemeKind {
+    /// `Authorization: <scheme> …`: `bearer` (with the token's format, e.g. `JWT`), `basic`, or
+    /// another registered HTTP scheme, lower-cased.
+    Http {
+        scheme: String,
+        bearer_format: Option<String>,
+    },
+    /// A key in a header, a query parameter or a cookie of this name.
+    ApiKey {
+        name: String,
+        location: ApiKeyLocation,
+    },
+    OAuth2 {
+        flows: Vec<OAuthFlow>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
+    MutualTls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OAuthFlow {
+    pub kind: OAuthFlowKind,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub refresh_url: Option<String>,
+    /// Scope names and what each grants.
+    pub scopes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthFlowKind {
+    Implicit,
+    Password,
+    ClientCredentials,
+    AuthorizationCode,
+    DeviceAuthorization,
+}
+
+/// What an operation requires, as OpenAPI says it: any one of the alternatives (OR), each of
+/// which names schemes that must all be satisfied (AND). No alternatives: no authentication.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Security {
+    pub alternatives: Vec<SecurityRequirement>,
+}
+
+impl Security {
+    pub fn is_public(&self) -> bool {
+        self.alternatives.is_empty() || self.alternatives.iter().any(|a| a.schemes.is_empty())
+    }
+}
+
+/// Schemes that must all be satisfied, each with the scopes (or roles) it must grant.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SecurityRequirement {
+    pub schemes: Vec<SchemeRequirement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchemeRequirement {
+    /// A name in the service's `security_schemes`.
+    pub scheme: String,
+    pub scopes: Vec<String>,
+}
+
+impl Operation {
+    /// What this operation requires: its own requirement, else the service's.
+    pub fn effective_security<'a>(&'a self, service: &'a Service) -> &'a Security {
+        self.security.as_ref().unwrap_or(&service.security)
+    }
 }
 
 /// An IR element that has a place in a source file.

@@ -13,6 +13,7 @@ pub mod source;
 pub mod syntax;
 
 mod frontend;
+mod literals;
 mod resolve;
 mod validate;
 
@@ -21,6 +22,7 @@ use std::collections::BTreeMap;
 pub use diagnostic::{Code, Diagnostic, DiagnosticId, Label, Severity};
 use frontend::PendingService;
 use ir::{Ir, SourceMap};
+pub use literals::literal_text;
 use source::Sources;
 
 /// Settings from `apigen.toml` that change how specs compile.
@@ -91,7 +93,9 @@ pub fn compile(inputs: Vec<Input>, config: &Config, loader: &mut dyn Loader) -> 
     }
     frontend::apibuilder::imports::resolve_imports(&mut c, loader);
     resolve::resolve(&mut c);
+    literals::place_apibuilder_bounds(&mut c.ir);
     validate::validate(&c.ir, &c.map, &mut c.diags);
+    literals::normalize(&mut c.ir);
     sort_items(&mut c.ir);
     diagnostic::sort_and_dedup(&mut c.diags);
     Compilation { ir: c.ir, map: c.map, sources: c.sources, diagnostics: c.diags }

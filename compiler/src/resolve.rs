@@ -271,7 +271,9 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
             ir.operations[o].path = if joined.is_empty() { "/".to_string() } else { joined };
         }
         if let Some(body) = &mut ir.operations[o].body {
-            resolve_slot(&mut body.ty, sid, map.get(Site::Body(oid)), &mut diags);
+            for c in &mut body.content {
+                resolve_slot(&mut c.ty, sid, map.get(Site::Body(oid)), &mut diags);
+            }
         }
         for p in 0..ir.operations[o].parameters.len() {
             let loc = map.get(Site::ParameterType(oid, p));
@@ -279,7 +281,11 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
         }
         for r in 0..ir.operations[o].responses.len() {
             let loc = map.get(Site::ResponseType(oid, r));
-            resolve_slot(&mut ir.operations[o].responses[r].ty, sid, loc, &mut diags);
+            for c in &mut ir.operations[o].responses[r].content {
+                resolve_slot(&mut c.ty, sid, loc, &mut diags);
+            }
+            // `unit` is apibuilder's word for "no body".
+            ir.operations[o].responses[r].content.retain(|c| !c.ty.is_unit());
             for h in 0..ir.operations[o].responses[r].headers.len() {
                 let loc = map.get(Site::ResponseHeader(oid, r, h));
                 resolve_slot(&mut ir.operations[o].responses[r].headers[h].ty, sid, loc, &mut diags);

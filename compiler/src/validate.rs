@@ -261,7 +261,7 @@ impl V<'_> {
                     d.help = Some("use the specific model you need, or a union type".into());
                 }
             }
-            self.default_and_range(&f.ty, f.default.as_deref(), f.minimum, f.maximum, &what, node(i));
+            self.default_and_range(&f.ty, f.presence.default(), &f.constraints, &what, node(i));
             let mut seen = BTreeSet::new();
             for a in &f.annotations {
                 if !seen.insert(a) {
@@ -291,23 +291,31 @@ impl V<'_> {
     fn default_and_range(
         &mut self,
         ty: &Type,
-        default: Option<&str>,
-        min: Option<i64>,
-        max: Option<i64>,
+        default: Option<&Literal>,
+        constraints: &Constraints,
         what: &str,
         node: Site,
     ) {
-        if let (Some(min), Some(max)) = (min, max)
-            && min > max
-        {
-            self.emit(
-                node,
-                Code::E0028,
-                format!("{what}: minimum {min} must be <= maximum {max}"),
-                "minimum greater than maximum",
-            );
+        let pairs = [
+            (constraints.length.min.map(|n| n as f64), constraints.length.max.map(|n| n as f64)),
+            (constraints.items.min.map(|n| n as f64), constraints.items.max.map(|n| n as f64)),
+            (constraints.value.min.as_ref().map(Bound::as_f64), constraints.value.max.as_ref().map(Bound::as_f64)),
+        ];
+        for (min, max) in pairs {
+            if let (Some(min), Some(max)) = (min, max)
+                && min > max
+            {
+                self.emit(
+                    node,
+                    Code::E0028,
+                    format!("{what}: minimum {min} must be <= maximum {max}"),
+                    "minimum greater than maximum",
+                );
+            }
         }
-        let Some(default) = default else { return };
+        let Some(default) = default.map(crate::literal_text) else { return };
+        let default = default.as_str();
+        let (min, max) = (&constraints.value.min, &constraints.value.max);
         match check_default(self.ir, ty, default) {
             DefaultCheck::Ok => {}
             DefaultCheck::Skip => return,
@@ -331,7 +339,7 @@ impl V<'_> {
             && p.is_numeric()
             && let Ok(value) = default.trim().parse::<f64>()
         {
-            if let Some(min) = min.filter(|m| value < *m as f64) {
+            if let Some(min) = min.as_ref().filter(|m| value < m.as_f64()).map(|m| &m.value) {
                 self.emit(
                     node,
                     Code::E0029,
@@ -339,7 +347,7 @@ impl V<'_> {
                     "below minimum",
                 );
             }
-            if let Some(max) = max.filter(|m| value > *m as f64) {
+            if let Some(max) = max.as_ref().filter(|m| value > m.as_f64()).map(|m| &m.value) {
                 self.emit(
                     node,
                     Code::E0029,
@@ -379,8 +387,9 @@ impl V<'_> {
                         "type differs from the interface",
                     );
                 }
-                if mf.required != f.required {
-                    let (is, should) = if f.required { ("optional", "required") } else { ("required", "optional") };
+                if mf.presence.is_required() != f.presence.is_required() {
+                    let (is, should) =
+                        if f.presence.is_required() { ("optional", "required") } else { ("required", "optional") };
                     self.emit(
                         Site::Field(id, idx),
                         Code::E0032,
@@ -672,7 +681,7 @@ impl V<'_> {
             }
         }
         let what = format!("header `{}`", h.name);
-        self.default_and_range(&h.ty, h.default.as_deref(), None, None, &what, node);
+        self.default_and_range(&h.ty, h.presence.default(), &h.constraints, &what, node);
     }
 
     fn resource(&mut self, rid: ResourceId) {
@@ -707,7 +716,7 @@ impl V<'_> {
             {
                 d.help = Some("send the data as query parameters, or use POST".into());
             }
-            if matches!(body.ty.innermost(), Type::Interface(_)) {
+            if matches!(body.ty().innermost(), Type::Interface(_)) {
                 self.emit(
                     Site::Body(oid),
                     Code::E0033,
@@ -735,7 +744,7 @@ impl V<'_> {
                             "not in the path",
                         );
                     }
-                    if !p.required {
+                    if !p.presence.is_required() {
                         self.emit(
                             at,
                             Code::E0054,
@@ -759,7 +768,7 @@ impl V<'_> {
                         d.help = Some(format!("valid types for path parameters are: enum, {}", path_primitives()));
                     }
                 }
-                ParameterLocation::Query | ParameterLocation::Header => {
+                ParameterLocation::Query | ParameterLocation::Header | ParameterLocation::Cookie => {
                     let kind = p.location.as_str();
                     let problem = match &p.ty {
                         Type::Map(_) => Some(format!("maps are not supported as {kind} parameters")),
@@ -801,8 +810,7 @@ impl V<'_> {
                 }
             }
             if self.apibuilder(from)
-                && p.default.is_some()
-                && !p.required
+                && matches!(p.presence, Presence::OptionalWithDefault(_))
                 && let Some(d) = self.emit(
                     at,
                     Code::E0059,
@@ -812,7 +820,7 @@ impl V<'_> {
             {
                 d.help = Some("remove `\"required\": false`; the default applies when the parameter is absent".into());
             }
-            self.default_and_range(&p.ty, p.default.as_deref(), p.minimum, p.maximum, &pwhat, at);
+            self.default_and_range(&p.ty, p.presence.default(), &p.constraints, &pwhat, at);
         }
         // Responses.
         let mut success: Vec<(u16, &Type, usize)> = Vec::new();
@@ -821,10 +829,7 @@ impl V<'_> {
             let at = Site::Response(oid, i);
             if let Some(first) = seen_codes.insert(resp.code, i) {
                 let _ = first;
-                let code = match resp.code {
-                    ResponseCode::Status(c) => c.to_string(),
-                    ResponseCode::Default => "default".into(),
-                };
+                let code = resp.code;
                 self.emit(
                     at,
                     Code::E0025,
@@ -834,10 +839,10 @@ impl V<'_> {
             }
             if let ResponseCode::Status(code) = resp.code {
                 if (200..300).contains(&code) {
-                    success.push((code, &resp.ty, i));
+                    success.push((code, resp.ty(), i));
                 }
-                if (code == 204 || code == 304) && !resp.ty.is_unit() && !matches!(resp.ty, Type::Unresolved(_)) {
-                    let tname = ir.type_name(&resp.ty, from);
+                if (code == 204 || code == 304) && !resp.ty().is_unit() && !matches!(resp.ty(), Type::Unresolved(_)) {
+                    let tname = ir.type_name(resp.ty(), from);
                     if let Some(d) = self.emit(
                         Site::ResponseType(oid, i),
                         Code::E0058,
@@ -848,7 +853,7 @@ impl V<'_> {
                     }
                 }
             }
-            if matches!(resp.ty.innermost(), Type::Interface(_)) {
+            if matches!(resp.ty().innermost(), Type::Interface(_)) {
                 self.emit(
                     Site::ResponseType(oid, i),
                     Code::E0033,

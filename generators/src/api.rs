@@ -101,7 +101,7 @@ pub fn operations(ir: &Ir, sid: ServiceId) -> Vec<Op<'_>> {
                 }
             }
             let body = match (&op.body, op.parameters.iter().any(|p| p.location == ParameterLocation::Form)) {
-                (Some(b), _) => BodyKind::Typed(&b.ty),
+                (Some(b), _) => BodyKind::Typed(b.ty()),
                 (None, true) => BodyKind::Form,
                 (None, false) => BodyKind::None,
             };
@@ -111,12 +111,13 @@ pub fn operations(ir: &Ir, sid: ServiceId) -> Vec<Op<'_>> {
                 .map(|resp| Resp {
                     code: resp.code,
                     variant: status_variant(resp.code),
-                    ty: &resp.ty,
+                    ty: resp.ty(),
                     description: resp.description.as_deref(),
                 })
                 .collect();
             responses.sort_by_key(|r| match r.code {
-                ResponseCode::Status(c) => c as u32,
+                ResponseCode::Status(c) => u32::from(c),
+                ResponseCode::Range(class) => u32::from(class) * 100 + 99,
                 ResponseCode::Default => 1000,
             });
             out.push(Op {
@@ -146,15 +147,17 @@ fn param<'a>(ir: &Ir, sid: ServiceId, p: &'a Parameter) -> Param<'a> {
         other => (other, false),
     };
     let base = rust_type(ir, &p.ty, sid, From::Sibling);
-    let optional = !p.required && p.default.is_none();
+    let optional = p.presence == Presence::Optional;
     let ty = if optional { quote!(::std::option::Option<#base>) } else { base };
     Param { p, ident: field_ident(&p.name), ty, scalar, is_list, optional }
 }
 
-/// `200` → `Ok`, `404` → `NotFound`, other codes → `Status418`, `default` → `Other`.
+/// `200` → `Ok`, `404` → `NotFound`, other codes → `Status418`, `4XX` → `Status4xx`, `default` →
+/// `Other`.
 pub fn status_variant(code: ResponseCode) -> Ident {
     let name = match code {
         ResponseCode::Default => "Other",
+        ResponseCode::Range(class) => return format_ident!("Status{class}xx"),
         ResponseCode::Status(c) => match c {
             200 => "Ok",
             201 => "Created",
@@ -267,7 +270,10 @@ fn request_struct(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
             let location = format!(
                 " In the {}{}.",
                 p.p.location.as_str(),
-                p.p.default.as_ref().map(|d| format!("; default `{d}`")).unwrap_or_default()
+                p.p.presence
+                    .default()
+                    .map(|d| format!("; default `{}`", compiler::literal_text(d)))
+                    .unwrap_or_default()
             );
             quote!(#d #[doc = #location] pub #ident: #ty,)
         })
@@ -282,7 +288,7 @@ fn request_struct(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
             for p in o.op.parameters.iter().filter(|p| p.location == ParameterLocation::Form) {
                 let ident = field_ident(&p.name);
                 let base = rust_type(ir, &p.ty, sid, From::Sibling);
-                let ty = if p.required { base } else { quote!(::std::option::Option<#base>) };
+                let ty = if p.presence.is_required() { base } else { quote!(::std::option::Option<#base>) };
                 let d = docs(p.description.as_deref());
                 fields.push(quote!(#d /// A field of the JSON body.
                     pub #ident: #ty,));
@@ -313,12 +319,15 @@ fn response_enum(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
         let d = docs(r.description);
         let code = match r.code {
             ResponseCode::Status(c) => format!(" HTTP {c}."),
+            ResponseCode::Range(class) => format!(" Any HTTP {class}xx status not declared on its own."),
             ResponseCode::Default => " Any other status code.".to_string(),
         };
         let t = rust_type(ir, r.ty, sid, From::Sibling);
         match (r.code, r.has_body()) {
-            (ResponseCode::Default, true) => quote!(#[doc = #code] #d #v { status: u16, body: #t },),
-            (ResponseCode::Default, false) => quote!(#[doc = #code] #d #v { status: u16 },),
+            (ResponseCode::Default | ResponseCode::Range(_), true) => {
+                quote!(#[doc = #code] #d #v { status: u16, body: #t },)
+            }
+            (ResponseCode::Default | ResponseCode::Range(_), false) => quote!(#[doc = #code] #d #v { status: u16 },),
             (_, true) => quote!(#[doc = #code] #d #v(#t),),
             (_, false) => quote!(#[doc = #code] #d #v,),
         }
@@ -326,7 +335,7 @@ fn response_enum(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
     let status_arms = o.responses.iter().map(|r| {
         let v = &r.variant;
         match (r.code, r.has_body()) {
-            (ResponseCode::Default, _) => quote!(Self::#v { status, .. } => *status,),
+            (ResponseCode::Default | ResponseCode::Range(_), _) => quote!(Self::#v { status, .. } => *status,),
             (ResponseCode::Status(c), true) => quote!(Self::#v(_) => #c,),
             (ResponseCode::Status(c), false) => quote!(Self::#v => #c,),
         }

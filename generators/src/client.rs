@@ -364,6 +364,21 @@ fn method(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
             quote!(#code => Ok(super::api::#resp::#v),)
         }
     });
+    // A range (`4XX`) takes what no declared status did, before `default` does.
+    let ranges = o.responses.iter().filter_map(|r| match r.code {
+        ResponseCode::Range(class) => {
+            let v = &r.variant;
+            let (low, high) = (u16::from(class) * 100, u16::from(class) * 100 + 99);
+            Some(if r.has_body() {
+                let t = rust_type(ir, r.ty, sid, From::Sibling);
+                quote!(status @ #low..=#high => Ok(super::api::#resp::#v { status, body: decode::<#t>(status, &bytes)? }),)
+            } else {
+                quote!(status @ #low..=#high => Ok(super::api::#resp::#v { status }),)
+            })
+        }
+        _ => None,
+    });
+    let declared = declared.chain(ranges);
     let fallback = match o.responses.iter().find(|r| r.code == ResponseCode::Default) {
         Some(r) if r.has_body() => {
             let v = &r.variant;

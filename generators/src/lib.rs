@@ -9,7 +9,7 @@ pub mod models;
 pub mod rust;
 pub mod server;
 
-use compiler::ir::{Ir, ServiceId, SourceFormat};
+use compiler::ir::{Ir, JSON, ParameterLocation, ServiceId, SourceFormat};
 use proc_macro2::TokenStream;
 
 /// The first line of every generated file; `apigen update` refuses to overwrite a file without it.
@@ -66,6 +66,8 @@ pub enum GenerateError {
     OpaqueService(String),
     #[error("in service `{service}`, {detail}; rename one of them in the spec")]
     NameCollision { service: String, detail: String },
+    #[error("service `{service}`: {detail} is not supported by the `{generator}` generator yet")]
+    Unsupported { service: String, generator: &'static str, detail: String },
     #[error("generated code for `{file}` does not parse: {message} (a bug in apigen's `{generator}` generator)")]
     InvalidTokens { generator: &'static str, file: String, message: String },
 }
@@ -97,6 +99,9 @@ pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Fil
         return Err(GenerateError::OpaqueService(s.key.clone()));
     }
     check_type_names(ir, service)?;
+    if generator != Generator::Models {
+        check_supported(ir, service, generator)?;
+    }
     let module = rust::module_ident(&s.key).to_string();
     let tokens = match generator {
         Generator::Models if s.format == SourceFormat::ImportSummary => models::generate_opaque(ir, service),
@@ -108,6 +113,25 @@ pub fn generate(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Fil
     };
     let path = format!("{module}/{}.rs", generator.as_str());
     Ok(File { contents: format_file(tokens, generator.as_str(), &path)?, path })
+}
+
+/// What the IR can say but the HTTP generators cannot honour yet: refused with a clear error
+/// rather than generated wrongly.
+fn check_supported(ir: &Ir, sid: ServiceId, generator: Generator) -> Result<(), GenerateError> {
+    let s = ir.service(sid);
+    let unsupported =
+        |detail: String| GenerateError::Unsupported { service: s.key.clone(), generator: generator.as_str(), detail };
+    for op in s.resources.iter().flat_map(|r| ir.resource(*r).operations.iter().map(|o| ir.operation(*o))) {
+        let what = format!("`{} {}`", op.method.as_str(), op.path);
+        if let Some(p) = op.parameters.iter().find(|p| p.location == ParameterLocation::Cookie) {
+            return Err(unsupported(format!("the cookie parameter `{}` of {what}", p.name)));
+        }
+        let contents = op.body.iter().flat_map(|b| &b.content).chain(op.responses.iter().flat_map(|r| &r.content));
+        if let Some(c) = contents.into_iter().find(|c| c.media_type != JSON) {
+            return Err(unsupported(format!("the media type `{}` of {what}", c.media_type)));
+        }
+    }
+    Ok(())
 }
 
 /// Type names that the spec keeps apart but Rust would not (`user_form`, `user-form` and

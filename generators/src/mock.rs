@@ -8,7 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::api::{self, Op};
-use crate::models::{boxed_edges, default_expr, field_idents, union_variants};
+use crate::models::{boxed_edges, default_expr, field_idents, integer_bounds, union_variants};
 use crate::rust::{From, rust_type};
 
 pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
@@ -139,12 +139,19 @@ fn example_response(ir: &Ir, sid: ServiceId, boxed: &mut Boxed, o: &Op<'_>) -> O
         .responses
         .iter()
         .find(|r| matches!(r.code, ResponseCode::Status(c) if (200..300).contains(&c)))
+        .or_else(|| o.responses.iter().find(|r| r.code.is_success()))
         .or_else(|| o.responses.first())?;
     let v = &chosen.variant;
     let body = if chosen.has_body() { Some(example(ir, sid, boxed, chosen.ty, "value", None, None, 0)?) } else { None };
     Some(match (chosen.code, body) {
-        (ResponseCode::Default, Some(b)) => quote!(super::api::#resp::#v { status: 200, body: #b }),
-        (ResponseCode::Default, None) => quote!(super::api::#resp::#v { status: 200 }),
+        (ResponseCode::Default | ResponseCode::Range(_), Some(b)) => {
+            let status = example_status(chosen.code);
+            quote!(super::api::#resp::#v { status: #status, body: #b })
+        }
+        (ResponseCode::Default | ResponseCode::Range(_), None) => {
+            let status = example_status(chosen.code);
+            quote!(super::api::#resp::#v { status: #status })
+        }
         (_, Some(b)) => quote!(super::api::#resp::#v(#b)),
         (_, None) => quote!(super::api::#resp::#v),
     })
@@ -152,6 +159,15 @@ fn example_response(ir: &Ir, sid: ServiceId, boxed: &mut Boxed, o: &Op<'_>) -> O
 
 /// Boxed edges of every service, computed once per file: the models generator boxes exactly these.
 type Boxed = std::collections::BTreeMap<ServiceId, std::collections::BTreeSet<(Type, Type)>>;
+
+/// The status an example response of a range or `default` answers with: the range's first code,
+/// else 200.
+fn example_status(code: ResponseCode) -> u16 {
+    match code {
+        ResponseCode::Range(class) => u16::from(class) * 100,
+        _ => 200,
+    }
+}
 
 /// An expression building an example of `ty`; `None` when no finite value exists.
 #[allow(clippy::too_many_arguments)] // A recursive walk: the type, its bounds, and the shared context.
@@ -241,13 +257,16 @@ fn example(
                 .iter()
                 .zip(field_idents(m))
                 .map(|(f, ident)| {
-                    if !f.required {
+                    if !f.presence.is_required() {
                         return Some(quote!(#ident: None));
                     }
-                    let value = match f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Sibling))
+                    let value = match f.presence.default().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Sibling))
                     {
                         Some(d) => d,
-                        None => example(ir, sid, boxed, &f.ty, &f.name, f.minimum, f.maximum, depth + 1)?,
+                        None => {
+                            let (min, max) = integer_bounds(&f.ty, &f.constraints);
+                            example(ir, sid, boxed, &f.ty, &f.name, min, max, depth + 1)?
+                        }
                     };
                     // Recursive fields are boxed by the models generator.
                     let is_boxed = boxed

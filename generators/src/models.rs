@@ -237,7 +237,7 @@ fn field_type(ir: &Ir, sid: ServiceId, owner: &Type, f: &Field, boxed: &BTreeSet
     if boxed.contains(&(owner.clone(), f.ty.clone())) {
         ty = quote!(::std::boxed::Box<#ty>);
     }
-    if f.required { ty } else { quote!(::std::option::Option<#ty>) }
+    if f.presence.is_required() { ty } else { quote!(::std::option::Option<#ty>) }
 }
 
 fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type)>) -> TokenStream {
@@ -259,8 +259,8 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
         } else {
             quote!(#[serde(rename = #wire)])
         };
-        let default = f.default.as_deref().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Models));
-        let serde_default = match (&default, f.required) {
+        let default = f.presence.default().and_then(|d| default_expr(ir, sid, &f.ty, d, From::Models));
+        let serde_default = match (&default, f.presence.is_required()) {
             (Some(expr), required) => {
                 // An associated function of the struct: unique, since type and field names are.
                 let fn_name = format_ident!("default_{}", ident.to_string().trim_start_matches("r#"));
@@ -339,87 +339,143 @@ pub(crate) fn has_validation(m: &Model) -> bool {
     m.fields.iter().any(|f| bound_check(&m.name, f, &field_ident(&f.name)).is_some())
 }
 
-/// A `minimum`/`maximum` check: length for strings, element count for collections, value for numbers.
+/// A bound check: the length of strings, the size of collections, the value of numbers, as the
+/// constraints of the field's type say.
 fn bound_check(model: &str, f: &Field, ident: &proc_macro2::Ident) -> Option<TokenStream> {
-    if f.minimum.is_none() && f.maximum.is_none() {
-        return None;
-    }
     let path = format!("{model}.{}", f.name);
-    let (measure, what) = match &f.ty {
-        Type::Primitive(Primitive::String) => (quote!(value.chars().count() as i64), "length"),
-        Type::List(_) | Type::Map(_) => (quote!(value.len() as i64), "size"),
-        Type::Primitive(Primitive::Integer) => (quote!(i64::from(*value)), "value"),
-        Type::Primitive(Primitive::Long) => (quote!(*value), "value"),
-        Type::Primitive(Primitive::Double) => (quote!(*value), "value"),
-        Type::Primitive(Primitive::Decimal) => (quote!(*value), "value"),
+    let c = &f.constraints;
+    let counts = |counts: &Counts| -> Vec<(Limit, &'static str)> {
+        let min = counts.min.map(|n| (Limit::Int(n as i64), ">="));
+        let max = counts.max.map(|n| (Limit::Int(n as i64), "<="));
+        min.into_iter().chain(max).collect()
+    };
+    let (measure, what, limits) = match &f.ty {
+        Type::Primitive(Primitive::String) => (quote!(value.chars().count() as i64), "length", counts(&c.length)),
+        Type::List(_) | Type::Map(_) => (quote!(value.len() as i64), "size", counts(&c.items)),
+        Type::Primitive(p @ (Primitive::Integer | Primitive::Long | Primitive::Double | Primitive::Decimal)) => {
+            let measure = match p {
+                Primitive::Integer => quote!(i64::from(*value)),
+                _ => quote!(*value),
+            };
+            let limit = |b: &Bound, inclusive: &'static str, exclusive: &'static str| {
+                let op = if b.exclusive { exclusive } else { inclusive };
+                (b.value.as_i64().map_or(Limit::Float(b.as_f64()), Limit::Int), op)
+            };
+            let min = c.value.min.as_ref().map(|b| limit(b, ">=", ">"));
+            let max = c.value.max.as_ref().map(|b| limit(b, "<=", "<"));
+            (measure, "value", min.into_iter().chain(max).collect())
+        }
         _ => return None,
     };
-    let cmp = |bound: i64, op: &str| {
-        let bound_tokens = match f.ty {
-            Type::Primitive(Primitive::Double) => {
-                let b = bound as f64;
-                quote!(#b)
+    if limits.is_empty() {
+        return None;
+    }
+    let checks = limits.into_iter().map(|(limit, op)| {
+        let is_float = matches!(f.ty, Type::Primitive(Primitive::Double)) || matches!(limit, Limit::Float(_));
+        let (measured, bound) = match (&f.ty, &limit) {
+            (Type::Primitive(Primitive::Decimal), Limit::Int(n)) => {
+                (quote!(measured), quote!(::rust_decimal::Decimal::from(#n)))
             }
-            Type::Primitive(Primitive::Decimal) => quote!(::rust_decimal::Decimal::from(#bound)),
-            _ => quote!(#bound),
+            (Type::Primitive(Primitive::Decimal), Limit::Float(x)) => {
+                (quote!(f64::try_from(measured).unwrap_or(f64::NAN)), quote!(#x))
+            }
+            (_, Limit::Int(n)) if is_float => {
+                let x = *n as f64;
+                (quote!(measured), quote!(#x))
+            }
+            (_, Limit::Int(n)) => (quote!(measured), quote!(#n)),
+            (_, Limit::Float(x)) if matches!(f.ty, Type::Primitive(Primitive::Double)) => {
+                (quote!(measured), quote!(#x))
+            }
+            (_, Limit::Float(x)) => (quote!((measured as f64)), quote!(#x)),
         };
-        let message = format!("{what} must be {op} {bound}");
-        let test = if op == ">=" { quote!(measured < #bound_tokens) } else { quote!(measured > #bound_tokens) };
+        let message = format!("{what} must be {op} {limit}");
+        // The check fails when the value is on the wrong side of the bound.
+        let test = match op {
+            ">=" => quote!(#measured < #bound),
+            ">" => quote!(#measured <= #bound),
+            "<=" => quote!(#measured > #bound),
+            _ => quote!(#measured >= #bound),
+        };
         quote! {
             if #test {
                 return Err(ValidationError { field: #path, message: #message.to_string() });
             }
         }
-    };
-    let min = f.minimum.map(|b| cmp(b, ">="));
-    let max = f.maximum.map(|b| cmp(b, "<="));
-    let body = quote! { let measured = #measure; #min #max };
-    Some(if f.required {
+    });
+    let body = quote! { let measured = #measure; #(#checks)* };
+    Some(if f.presence.is_required() {
         quote! { { let value = &self.#ident; #body } }
     } else {
         quote! { if let Some(value) = &self.#ident { #body } }
     })
 }
 
-/// A Rust expression for a default value, for the types where one reads naturally. Other
-/// defaults (objects, json) are left to the sender, as apibuilder's Scala clients do.
-pub(crate) fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &str, at: From) -> Option<TokenStream> {
+/// A bound as the generated code compares with it.
+enum Limit {
+    Int(i64),
+    Float(f64),
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::Int(n) => write!(f, "{n}"),
+            Limit::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// The bounds that apply to a value of `ty` as whole numbers: a length for strings, a size for
+/// collections, the value (rounded inwards) for numbers.
+pub(crate) fn integer_bounds(ty: &Type, c: &Constraints) -> (Option<i64>, Option<i64>) {
+    let counts = |c: &Counts| (c.min.map(|n| n as i64), c.max.map(|n| n as i64));
     match ty {
-        Type::Primitive(Primitive::String) => Some(quote!(#value.to_string())),
-        Type::Primitive(Primitive::Boolean) => match value {
-            "true" => Some(quote!(true)),
-            "false" => Some(quote!(false)),
-            _ => None,
-        },
-        Type::Primitive(Primitive::Integer) => value.parse::<i32>().ok().map(|n| quote!(#n)),
-        Type::Primitive(Primitive::Long) => value.parse::<i64>().ok().map(|n| quote!(#n)),
-        Type::Primitive(Primitive::Double) => value.parse::<f64>().ok().filter(|f| f.is_finite()).map(|n| quote!(#n)),
+        Type::Primitive(Primitive::String) => counts(&c.length),
+        Type::List(_) | Type::Map(_) => counts(&c.items),
+        _ => {
+            let min = c.value.min.as_ref().map(|b| {
+                let v = b.as_f64().ceil();
+                (if b.exclusive && v == b.as_f64() { v + 1.0 } else { v }) as i64
+            });
+            let max = c.value.max.as_ref().map(|b| {
+                let v = b.as_f64().floor();
+                (if b.exclusive && v == b.as_f64() { v - 1.0 } else { v }) as i64
+            });
+            (min, max)
+        }
+    }
+}
+
+/// A Rust expression for a default value, for the types where one reads naturally. Other
+/// defaults (objects, json) are left to the sender, as apibuilder's Scala clients do. The
+/// compiler has made `value` a value of `ty`; anything else gets no default.
+pub(crate) fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &Literal, at: From) -> Option<TokenStream> {
+    match ty {
+        Type::Primitive(Primitive::String) => value.as_str().map(|s| quote!(#s.to_string())),
+        Type::Primitive(Primitive::Boolean) => value.as_bool().map(|b| quote!(#b)),
+        Type::Primitive(Primitive::Integer) => value.as_i64().and_then(|n| i32::try_from(n).ok()).map(|n| quote!(#n)),
+        Type::Primitive(Primitive::Long) => value.as_i64().map(|n| quote!(#n)),
+        Type::Primitive(Primitive::Double) => value.as_f64().filter(|f| f.is_finite()).map(|n| quote!(#n)),
         // The compiler has checked these parse; `unwrap_or_default` only keeps panics out of the code.
         Type::Primitive(Primitive::Decimal | Primitive::Uuid | Primitive::DateIso8601 | Primitive::DateTimeIso8601) => {
-            Some(quote!(#value.parse().unwrap_or_default()))
+            let text = compiler::literal_text(value);
+            Some(quote!(#text.parse().unwrap_or_default()))
         }
         Type::Primitive(Primitive::Json | Primitive::Object) | Type::Map(_) => {
-            Some(quote!(::serde_json::from_str(#value).unwrap_or_default()))
+            let text = value.to_string();
+            Some(quote!(::serde_json::from_str(#text).unwrap_or_default()))
         }
         Type::Enum(id) => {
             let e = ir.enum_(*id);
-            let v = e.values.iter().find(|v| v.name == value)?;
+            let wire = value.as_str()?;
+            e.values.iter().find(|v| v.value == wire)?;
             let path = rust_type(ir, ty, sid, at);
-            let wire = &v.value;
             Some(quote!(#path::from(#wire)))
         }
         Type::List(inner) => {
-            let items: Vec<serde_json::Value> = serde_json::from_str(value).ok()?;
-            let exprs: Option<Vec<TokenStream>> = items
-                .iter()
-                .map(|item| {
-                    let text = match item {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    default_expr(ir, sid, inner, &text, at)
-                })
-                .collect();
+            let exprs: Option<Vec<TokenStream>> =
+                value.as_array()?.iter().map(|item| default_expr(ir, sid, inner, item, at)).collect();
             let exprs = exprs?;
             Some(quote!(::std::vec![#(#exprs),*]))
         }
@@ -460,8 +516,8 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
         Type::Union(inner) if ir.union(*inner).discriminator().is_some() && u.discriminator().is_some() => Some(*inner),
         _ => None,
     };
-    let (ser_arms, de_body) = match u.discriminator() {
-        Some(disc) => {
+    let (ser_arms, de_body) = match &u.encoding {
+        UnionEncoding::Discriminated(disc) => {
             let ser = members.iter().map(|(v, m, _)| {
                 let tag = &m.discriminator_value;
                 if nested(&m.ty).is_some() {
@@ -504,7 +560,27 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
             };
             (quote!(#(#ser)*), de)
         }
-        None => {
+        UnionEncoding::Untagged => {
+            // The member's own JSON; a reader takes the first member the value fits, in the order
+            // the spec lists them, and keeps anything else as `Unknown`.
+            let ser = members
+                .iter()
+                .map(|(v, _, _)| quote!(Self::#v(value) => ::serde::Serialize::serialize(value, serializer),));
+            let attempts = members.iter().map(|(v, _, _)| {
+                quote! {
+                    if let Ok(member) = from_json(value.clone()) {
+                        return Ok(Self::#v(member));
+                    }
+                }
+            });
+            let de = quote! {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #(#attempts)*
+                Ok(Self::Unknown(value))
+            };
+            (quote!(#(#ser)*), de)
+        }
+        UnionEncoding::Wrapped => {
             let ser = members.iter().map(|(v, m, _)| {
                 let tag = &m.discriminator_value;
                 quote!(Self::#v(value) => wrapped(serializer, #tag, value),)
@@ -631,7 +707,7 @@ fn union_helpers(ir: &Ir, unions: &[UnionId]) -> TokenStream {
         unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| is_object(&m.ty)));
     let needs_tagged_value =
         unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| !is_object(&m.ty)));
-    let needs_wrapped = unions.iter().any(|u| ir.union(*u).discriminator().is_none());
+    let needs_wrapped = unions.iter().any(|u| ir.union(*u).encoding == UnionEncoding::Wrapped);
     let tagged = needs_tagged.then(|| {
         quote! {
             /// Serializes an object member with the discriminator field added.

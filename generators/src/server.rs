@@ -108,7 +108,7 @@ fn param_helpers(ir: &Ir, sid: ServiceId, ops: &[Op<'_>]) -> TokenStream {
     let any_required = params().any(|p| {
         !p.is_list
             && !p.optional
-            && p.p.default.as_deref().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
+            && p.p.presence.default().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
     });
     let scalars: BTreeSet<String> = params()
         .filter_map(|p| match p.scalar {
@@ -337,7 +337,7 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
         };
         // Header names are case-insensitive; axum gives them lower-cased.
         let wire = if p.p.location == ParameterLocation::Header { wire.to_lowercase() } else { wire.clone() };
-        let default = p.p.default.as_deref().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling));
+        let default = p.p.presence.default().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling));
         let value = if p.is_list {
             let list = quote!(many::<#scalar>(#source, #wire, &mut errors));
             match (&default, p.optional) {
@@ -368,7 +368,7 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
         .filter(|p| {
             !p.is_list
                 && !p.optional
-                && p.p.default.as_deref().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
+                && p.p.presence.default().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
         })
         .map(|p| local(&p.ident))
         .collect();
@@ -442,13 +442,13 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
                     .filter(|p| p.location == ParameterLocation::Form)
                     .map(|p| {
                         let base = rust_type(ir, &p.ty, sid, From::Sibling);
-                        let ty = if p.required { base } else { quote!(::std::option::Option<#base>) };
+                        let ty = if p.presence.is_required() { base } else { quote!(::std::option::Option<#base>) };
                         (p, field_ident(&p.name), ty)
                     })
                     .collect();
             let decls = form_fields.iter().map(|(p, id, ty)| {
                 let wire = &p.name;
-                let opt = if p.required { quote!() } else { quote!(#[serde(default)]) };
+                let opt = if p.presence.is_required() { quote!() } else { quote!(#[serde(default)]) };
                 quote!(#[serde(rename = #wire)] #opt #id: #ty,)
             });
             let names: Vec<&Ident> = form_fields.iter().map(|(_, id, _)| id).collect();
@@ -469,10 +469,12 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
     let arms = o.responses.iter().map(|r| {
         let v = &r.variant;
         match (r.code, r.has_body()) {
-            (ResponseCode::Default, true) => {
+            (ResponseCode::Default | ResponseCode::Range(_), true) => {
                 quote!(Ok(super::api::#response::#v { status, body }) => json(status, &body),)
             }
-            (ResponseCode::Default, false) => quote!(Ok(super::api::#response::#v { status }) => empty(status),),
+            (ResponseCode::Default | ResponseCode::Range(_), false) => {
+                quote!(Ok(super::api::#response::#v { status }) => empty(status),)
+            }
             (ResponseCode::Status(c), true) => quote!(Ok(super::api::#response::#v(body)) => json(#c, &body),),
             (ResponseCode::Status(c), false) => quote!(Ok(super::api::#response::#v) => empty(#c),),
         }

@@ -56,7 +56,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         let Some(body) = &op.body else { continue };
         // A list of forms is a bulk request: judge the element type.
-        let element = match &body.ty {
+        let element = match body.ty() {
             Type::List(inner) => inner.as_ref(),
             other => other,
         };
@@ -66,7 +66,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let resource_name = unqualified(&resource.type_name);
         let form = format!("{resource_name}_form");
         let route = format!("{} {}", op.method.as_str(), op.path);
-        let body_name = cx.type_name(&body.ty);
+        let body_name = cx.type_name(body.ty());
         let on_own_path = resource.path.as_deref().is_some_and(|rp| is_own_path(&op.path, rp));
         let name = match element {
             Type::Model(_) | Type::Union(_) => cx.short_name(element).unwrap_or(""),

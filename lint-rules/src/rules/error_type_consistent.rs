@@ -93,14 +93,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (oid, op, _) in cx.operations() {
         for (i, r) in op.responses.iter().enumerate() {
             let ResponseCode::Status(code @ 400..=499) = r.code else { continue };
-            if r.ty.is_unit() || matches!(r.ty, Type::Unresolved(_)) {
+            if r.ty().is_unit() || matches!(r.ty(), Type::Unresolved(_)) {
                 continue;
             }
             responses.push((
                 Site::ResponseType(oid, i),
                 code,
                 format!("{} {}", op.method.as_str(), op.path),
-                cx.type_name(&r.ty),
+                cx.type_name(r.ty()),
             ));
         }
     }

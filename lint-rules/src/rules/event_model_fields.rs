@@ -112,7 +112,7 @@ fn check_model(out: &mut Vec<Finding>, id: ModelId, model: &Model) {
                 .help(format!("make the type `{}`", ty.as_str())),
             );
         }
-        if !f.required {
+        if !f.presence.is_required() {
             out.push(
                 Finding::new(
                     Site::Field(id, i),

@@ -138,16 +138,16 @@ fn check_param(
     if !is_long(p) {
         problems.push(format!("its type is `{}`, not `long`", cx.type_name(&p.ty)));
     }
-    if p.default.is_none() {
+    if p.presence.default().is_none() {
         problems.push("it has no default".to_string());
     }
     let least = which.least_minimum();
-    match p.minimum {
+    match p.constraints.value.min.as_ref().map(|b| b.as_f64()) {
         None => problems.push("it has no minimum".to_string()),
-        Some(min) if min < least => problems.push(format!("its minimum is {min}, below {least}")),
+        Some(min) if min < least as f64 => problems.push(format!("its minimum is {min}, below {least}")),
         Some(_) => {}
     }
-    if which == Paging::Limit && p.maximum.is_none() {
+    if which == Paging::Limit && p.constraints.value.max.is_none() {
         problems.push("it has no maximum, so one request can ask for every row".to_string());
     }
     if problems.is_empty() {
@@ -181,5 +181,5 @@ fn returns_list(op: &Operation) -> bool {
         .iter()
         .find(|r| matches!(r.code, ResponseCode::Status(200..=299)))
         .or_else(|| op.responses.iter().find(|r| r.code == ResponseCode::Default));
-    success.is_some_and(|r| matches!(r.ty, Type::List(_)))
+    success.is_some_and(|r| matches!(r.ty(), Type::List(_)))
 }

@@ -52,7 +52,10 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (oid, op, _) in cx.operations() {
         for (i, p) in op.parameters.iter().enumerate() {
-            if p.location != ParameterLocation::Query || !matches!(p.ty, Type::List(_)) || p.maximum.is_some() {
+            if p.location != ParameterLocation::Query
+                || !matches!(p.ty, Type::List(_))
+                || p.constraints.items.max.is_some()
+            {
                 continue;
             }
             out.push(

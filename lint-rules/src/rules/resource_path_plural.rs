@@ -108,7 +108,7 @@ fn success_is_list(op: &Operation) -> bool {
         .iter()
         .find(|r| matches!(r.code, ResponseCode::Status(200..=299)))
         .or_else(|| op.responses.iter().find(|r| r.code == ResponseCode::Default));
-    success.is_some_and(|r| matches!(r.ty, Type::List(_)))
+    success.is_some_and(|r| matches!(r.ty(), Type::List(_)))
 }
 
 /// The last word of a name or segment, split at `_`, `-` and `.`.

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{check_name, default_text, parse_response_code};
+use super::common::{body, check_name, field, header, parameter, parse_response_code, props};
 use crate::diagnostic::Code;
 use crate::frontend::reader::{Reader, obj_start};
 use crate::ir::*;
@@ -159,6 +159,8 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
         format: SourceFormat::ApiJson,
         headers: Vec::new(),
         imports: Vec::new(),
+        security_schemes: Vec::new(),
+        security: Security::default(),
         enums: Vec::new(),
         models: Vec::new(),
         unions: Vec::new(),
@@ -364,43 +366,9 @@ impl<'a> Lowering<'a, '_> {
         check_name(&mut self.r, &name, name_span, "field");
         let what = format!("field `{name}` of {owner}");
         let (ty_text, ty_span) = self.type_of(obj, &what).unwrap_or_default();
-        let field = Field {
-            ty: Type::Unresolved(ty_text),
-            description: self.r.opt_str(obj, "description", &what),
-            required: self.r.opt_bool(obj, "required", &what).unwrap_or(true),
-            nullable: false,
-            default: obj.get("default").and_then(default_text),
-            example: self.example(obj, &what),
-            minimum: self.r.opt_long(obj, "minimum", &what).map(|(n, _)| n),
-            maximum: self.r.opt_long(obj, "maximum", &what).map(|(n, _)| n),
-            pattern: None,
-            format: None,
-            annotations: self.r.opt_strings(obj, "annotations", &what).into_iter().map(|(a, _)| a).collect(),
-            attributes: self.r.attributes(obj, &what),
-            deprecation: self.r.deprecation(obj, &what),
-            name,
-        };
+        let field = field(Type::Unresolved(ty_text), name, props(&mut self.r, obj, &what), &mut self.r, obj, &what);
         let type_loc = if ty_span == Span::default() { self.r.loc(name_span) } else { self.r.loc(ty_span) };
         Some((field, self.r.loc(name_span), type_loc, true))
-    }
-
-    fn example(&mut self, obj: &Node, what: &str) -> Option<String> {
-        // apibuilder declares `example` a string; specs in the wild also write numbers and booleans.
-        let v = obj.get("example")?;
-        match &v.value {
-            Value::String(s) => Some(s.clone()),
-            Value::Null => None,
-            Value::Number(_) | Value::Bool(_) => Some(v.to_json_text()),
-            _ => {
-                self.r.error(
-                    Code::E0010,
-                    v.span,
-                    format!("`example` of {what}, if present, must be a string"),
-                    format!("expected a string, found {}", v.kind_name()),
-                );
-                None
-            }
-        }
     }
 
     fn plural(&mut self, obj: &Node, name: &str, what: &str) -> String {
@@ -647,18 +615,7 @@ impl<'a> Lowering<'a, '_> {
         let what = format!("header `{name}`");
         let (ty, ty_span) = self.type_of(obj, &what)?;
         let _ = ty_span;
-        Some((
-            Header {
-                name: name.to_string(),
-                ty: Type::Unresolved(ty),
-                required: self.r.opt_bool(obj, "required", &what).unwrap_or(true),
-                default: obj.get("default").and_then(default_text),
-                description: self.r.opt_str(obj, "description", &what),
-                attributes: self.r.attributes(obj, &what),
-                deprecation: self.r.deprecation(obj, &what),
-            },
-            self.r.loc(span),
-        ))
+        Some((header(Type::Unresolved(ty), name, &mut self.r, obj, &what), self.r.loc(span)))
     }
 
     fn resource(&mut self, m: &'a Member) {
@@ -737,13 +694,7 @@ impl<'a> Lowering<'a, '_> {
                 match self.r.object(b, &bwhat, BODY_KEYS) {
                     Some(b) => self.type_of(b, &bwhat).map(|(ty, span)| {
                         self.map.insert(Site::Body(id), self.r.loc(span));
-                        Body {
-                            ty: Type::Unresolved(apply_cast(&ty, cast)),
-                            media_type: None,
-                            description: self.r.opt_str(b, "description", &bwhat),
-                            attributes: self.r.attributes(b, &bwhat),
-                            deprecation: self.r.deprecation(b, &bwhat),
-                        }
+                        body(Type::Unresolved(apply_cast(&ty, cast)), &mut self.r, b, &bwhat)
                     }),
                     None => None,
                 }
@@ -787,10 +738,8 @@ impl<'a> Lowering<'a, '_> {
                         ty: Type::Unresolved(String::new()),
                         location: ParameterLocation::Path,
                         description: None,
-                        required: true,
-                        default: None,
-                        minimum: None,
-                        maximum: None,
+                        presence: Presence::Required,
+                        constraints: Constraints::default(),
                         example: None,
                         attributes: Vec::new(),
                         deprecation: None,
@@ -816,7 +765,7 @@ impl<'a> Lowering<'a, '_> {
                 self.map.insert(Site::ResponseType(id, 0), self.r.loc(method_span));
                 responses.push(Response {
                     code: ResponseCode::Status(204),
-                    ty: Type::Primitive(Primitive::Unit),
+                    content: Vec::new(),
                     headers: Vec::new(),
                     description: None,
                     attributes: Vec::new(),
@@ -839,6 +788,7 @@ impl<'a> Lowering<'a, '_> {
             body,
             parameters,
             responses,
+            security: None,
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
         };
@@ -880,20 +830,7 @@ impl<'a> Lowering<'a, '_> {
         };
         let tloc = if ty_span == Span::default() { self.r.loc(span) } else { self.r.loc(ty_span) };
         Some((
-            Parameter {
-                name: name.to_string(),
-                ty: Type::Unresolved(apply_cast(&ty, cast)),
-                location,
-                description: self.r.opt_str(obj, "description", &what),
-                required: self.r.opt_bool(obj, "required", &what).unwrap_or(true),
-                default: obj.get("default").and_then(default_text),
-                minimum: self.r.opt_long(obj, "minimum", &what).map(|(n, _)| n),
-                maximum: self.r.opt_long(obj, "maximum", &what).map(|(n, _)| n),
-                example: self.example(obj, &what),
-                attributes: self.r.attributes(obj, &what),
-                deprecation: self.r.deprecation(obj, &what),
-                inferred: false,
-            },
+            parameter(Type::Unresolved(apply_cast(&ty, cast)), name, location, props(&mut self.r, obj, &what)),
             self.r.loc(span),
             tloc,
         ))
@@ -922,7 +859,7 @@ impl<'a> Lowering<'a, '_> {
         }
         Some(Response {
             code,
-            ty: Type::Unresolved(apply_cast(&ty, cast)),
+            content: vec![Content { media_type: JSON.to_string(), ty: Type::Unresolved(apply_cast(&ty, cast)) }],
             headers,
             description: self.r.opt_str(obj, "description", &what),
             attributes: self.r.attributes(obj, &what),

@@ -242,6 +242,8 @@ fn summary_service(
         format: SourceFormat::ImportSummary,
         headers: Vec::new(),
         imports: Vec::new(),
+        security_schemes: Vec::new(),
+        security: Security::default(),
         enums: Vec::new(),
         models: Vec::new(),
         unions: Vec::new(),

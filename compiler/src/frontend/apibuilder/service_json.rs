@@ -6,7 +6,7 @@
 //! names as opaque types from that summary, as apibuilder's own validator does.
 
 use super::api_json::{Pending, PendingOwner};
-use super::common::{check_name, default_text, parse_response_code};
+use super::common::{body, check_name, field, header, parameter, parse_response_code, props};
 use crate::diagnostic::Code;
 use crate::frontend::reader::{Reader, obj_start};
 use crate::ir::*;
@@ -132,6 +132,8 @@ pub(crate) fn lower(
         format: SourceFormat::ServiceJson,
         headers: Vec::new(),
         imports: Vec::new(),
+        security_schemes: Vec::new(),
+        security: Security::default(),
         enums: Vec::new(),
         models: Vec::new(),
         unions: Vec::new(),
@@ -234,22 +236,9 @@ impl Lower<'_, '_> {
             let fwhat = format!("field `{name}` of {what}");
             let Some((ty, tspan)) = self.r.req_str(f, "type", &fwhat) else { continue };
             put(self.map, out.len(), self.r.loc(span), self.r.loc(tspan));
-            out.push(Field {
-                name: name.to_string(),
-                ty: Type::Unresolved(ty.trim().to_string()),
-                description: self.r.opt_str(f, "description", &fwhat),
-                required: self.r.opt_bool(f, "required", &fwhat).unwrap_or(true),
-                nullable: false,
-                default: f.get("default").and_then(default_text),
-                example: f.get("example").and_then(default_text),
-                minimum: self.r.opt_long(f, "minimum", &fwhat).map(|(n, _)| n),
-                maximum: self.r.opt_long(f, "maximum", &fwhat).map(|(n, _)| n),
-                pattern: None,
-                format: None,
-                annotations: self.r.opt_strings(f, "annotations", &fwhat).into_iter().map(|(a, _)| a).collect(),
-                attributes: self.r.attributes(f, &fwhat),
-                deprecation: self.r.deprecation(f, &fwhat),
-            });
+            let ty = Type::Unresolved(ty.trim().to_string());
+            let p = props(&mut self.r, f, &fwhat);
+            out.push(field(ty, name.to_string(), p, &mut self.r, f, &fwhat));
         }
         out
     }
@@ -403,18 +392,8 @@ impl Lower<'_, '_> {
         let (name, span) = self.r.req_str(obj, "name", what)?;
         let hwhat = format!("header `{name}`");
         let (ty, _) = self.r.req_str(obj, "type", &hwhat)?;
-        Some((
-            Header {
-                name: name.to_string(),
-                ty: Type::Unresolved(ty.trim().to_string()),
-                required: self.r.opt_bool(obj, "required", &hwhat).unwrap_or(true),
-                default: obj.get("default").and_then(default_text),
-                description: self.r.opt_str(obj, "description", &hwhat),
-                attributes: self.r.attributes(obj, &hwhat),
-                deprecation: self.r.deprecation(obj, &hwhat),
-            },
-            self.r.loc(span),
-        ))
+        let ty = Type::Unresolved(ty.trim().to_string());
+        Some((header(ty, name, &mut self.r, obj, &hwhat), self.r.loc(span)))
     }
 
     fn resource(&mut self, node: &Node) {
@@ -463,13 +442,7 @@ impl Lower<'_, '_> {
             let b = self.r.object(b, &bwhat, &["type", "description", "deprecation", "attributes"])?;
             let (ty, span) = self.r.req_str(b, "type", &bwhat)?;
             self.map.insert(Site::Body(id), self.r.loc(span));
-            Some(Body {
-                ty: Type::Unresolved(ty.trim().to_string()),
-                media_type: None,
-                description: self.r.opt_str(b, "description", &bwhat),
-                attributes: self.r.attributes(b, &bwhat),
-                deprecation: self.r.deprecation(b, &bwhat),
-            })
+            Some(body(Type::Unresolved(ty.trim().to_string()), &mut self.r, b, &bwhat))
         });
         let mut parameters = Vec::new();
         for item in self.r.opt_array(obj, "parameters", &what) {
@@ -493,20 +466,8 @@ impl Lower<'_, '_> {
             };
             self.map.insert(Site::Parameter(id, parameters.len()), self.r.loc(span));
             self.map.insert(Site::ParameterType(id, parameters.len()), self.r.loc(tspan));
-            parameters.push(Parameter {
-                name: name.to_string(),
-                ty: Type::Unresolved(ty.trim().to_string()),
-                location,
-                description: self.r.opt_str(p, "description", &pwhat),
-                required: self.r.opt_bool(p, "required", &pwhat).unwrap_or(true),
-                default: p.get("default").and_then(default_text),
-                minimum: self.r.opt_long(p, "minimum", &pwhat).map(|(n, _)| n),
-                maximum: self.r.opt_long(p, "maximum", &pwhat).map(|(n, _)| n),
-                example: p.get("example").and_then(default_text),
-                attributes: self.r.attributes(p, &pwhat),
-                deprecation: self.r.deprecation(p, &pwhat),
-                inferred: false,
-            });
+            let props = props(&mut self.r, p, &pwhat);
+            parameters.push(parameter(Type::Unresolved(ty.trim().to_string()), name, location, props));
         }
         let mut responses = Vec::new();
         for item in self.r.opt_array(obj, "responses", &what) {
@@ -536,7 +497,7 @@ impl Lower<'_, '_> {
             }
             responses.push(Response {
                 code,
-                ty: Type::Unresolved(ty.trim().to_string()),
+                content: vec![Content { media_type: JSON.to_string(), ty: Type::Unresolved(ty.trim().to_string()) }],
                 headers,
                 description: self.r.opt_str(r, "description", &rwhat),
                 attributes: self.r.attributes(r, &rwhat),
@@ -553,6 +514,7 @@ impl Lower<'_, '_> {
             body,
             parameters,
             responses,
+            security: None,
         };
         self.ir.operations.push(op);
         self.ir.resources[resource.index()].operations.push(id);

@@ -1,0 +1,186 @@
+//! Passes over the resolved IR that need every type known: where apibuilder's `minimum` and
+//! `maximum` belong, and defaults and examples as the JSON values their types say they are.
+
+use crate::ir::*;
+
+/// apibuilder has one `minimum`/`maximum` pair whose meaning depends on the type: a length for
+/// strings, a size for lists and maps, a value otherwise. The front end holds it as a value range;
+/// this moves it where it belongs once types are resolved. Negative lengths and sizes constrain
+/// nothing (a minimum) or allow nothing (a maximum, kept as 0).
+pub(crate) fn place_apibuilder_bounds(ir: &mut Ir) {
+    let apibuilder: Vec<bool> =
+        ir.services.iter().map(|s| matches!(s.format, SourceFormat::ApiJson | SourceFormat::ServiceJson)).collect();
+    let Ir { services, models, interfaces, resources, operations, .. } = ir;
+    for m in models.iter_mut().filter(|m| apibuilder[m.service.index()]) {
+        m.fields.iter_mut().for_each(|f| place(&f.ty, &mut f.constraints));
+    }
+    for i in interfaces.iter_mut().filter(|i| apibuilder[i.service.index()]) {
+        i.fields.iter_mut().for_each(|f| place(&f.ty, &mut f.constraints));
+    }
+    for (_, service) in services.iter_mut().enumerate().filter(|(s, _)| apibuilder[*s]) {
+        service.headers.iter_mut().for_each(|h| place(&h.ty, &mut h.constraints));
+    }
+    for op in operations.iter_mut() {
+        if !apibuilder[resources[op.resource.index()].service.index()] {
+            continue;
+        }
+        op.parameters.iter_mut().for_each(|p| place(&p.ty, &mut p.constraints));
+        for r in &mut op.responses {
+            r.headers.iter_mut().for_each(|h| place(&h.ty, &mut h.constraints));
+        }
+    }
+}
+
+fn place(ty: &Type, c: &mut Constraints) {
+    let counts = |range: &mut Range| Counts {
+        min: range.min.take().and_then(|b| b.value.as_i64()).map(|n| n.max(0) as u64),
+        max: range.max.take().and_then(|b| b.value.as_i64()).map(|n| n.max(0) as u64),
+    };
+    match ty {
+        Type::Primitive(Primitive::String) => c.length = counts(&mut c.value),
+        Type::List(_) | Type::Map(_) => c.items = counts(&mut c.value),
+        _ => {}
+    }
+}
+
+/// How apibuilder writes a literal: a string as itself, anything else as its JSON text.
+pub fn literal_text(value: &Literal) -> String {
+    match value {
+        Literal::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Rewrites every default and example as the JSON value of its type: apibuilder writes
+/// `"default": "25"` for an integer and `"default": "[1, 2]"` for a list; both mean the numbers.
+/// Enum defaults, which apibuilder gives by value name, become the wire value. A literal that
+/// does not fit its type (validation has reported it) is left as written.
+pub(crate) fn normalize(ir: &mut Ir) {
+    let enums: Vec<Vec<(String, String)>> =
+        ir.enums.iter().map(|e| e.values.iter().map(|v| (v.name.clone(), v.value.clone())).collect()).collect();
+    let fix = |ty: &Type, value: &mut Literal| {
+        if let Some(v) = typed(ty, value, &enums) {
+            *value = v;
+        }
+    };
+    let Ir { services, models, interfaces, operations, .. } = ir;
+    let fields = models
+        .iter_mut()
+        .flat_map(|m| m.fields.iter_mut())
+        .chain(interfaces.iter_mut().flat_map(|i| i.fields.iter_mut()));
+    for f in fields {
+        if let Some(d) = f.presence.default_mut() {
+            fix(&f.ty, d);
+        }
+        if let Some(e) = &mut f.example {
+            fix(&f.ty, e);
+        }
+    }
+    let headers = services
+        .iter_mut()
+        .flat_map(|s| s.headers.iter_mut())
+        .chain(operations.iter_mut().flat_map(|o| o.responses.iter_mut().flat_map(|r| r.headers.iter_mut())));
+    for h in headers {
+        if let Some(d) = h.presence.default_mut() {
+            fix(&h.ty, d);
+        }
+    }
+    for p in operations.iter_mut().flat_map(|o| o.parameters.iter_mut()) {
+        if let Some(d) = p.presence.default_mut() {
+            fix(&p.ty, d);
+        }
+        if let Some(e) = &mut p.example {
+            fix(&p.ty, e);
+        }
+    }
+}
+
+/// The value `literal` stands for as a `ty`, if it is one.
+fn typed(ty: &Type, literal: &Literal, enums: &[Vec<(String, String)>]) -> Option<Literal> {
+    let text = literal_text(literal);
+    match ty {
+        Type::Primitive(p) => match p {
+            Primitive::Boolean => match text.as_str() {
+                "true" => Some(Literal::Bool(true)),
+                "false" => Some(Literal::Bool(false)),
+                _ => None,
+            },
+            Primitive::Integer | Primitive::Long => text.trim().parse::<i64>().ok().map(Literal::from),
+            Primitive::Double | Primitive::Decimal => {
+                let n: serde_json::Number = serde_json::from_str(text.trim()).ok()?;
+                Some(Literal::Number(n))
+            }
+            Primitive::Json | Primitive::Object => match literal {
+                Literal::String(s) => serde_json::from_str(s).ok(),
+                other => Some(other.clone()),
+            },
+            Primitive::String | Primitive::Uuid | Primitive::DateIso8601 | Primitive::DateTimeIso8601 => {
+                Some(Literal::String(text))
+            }
+            Primitive::Unit => None,
+        },
+        Type::Enum(id) => {
+            let values = &enums[id.index()];
+            values
+                .iter()
+                .find(|(name, _)| *name == text)
+                .or(values.iter().find(|(_, wire)| *wire == text))
+                .map(|(_, wire)| Literal::String(wire.clone()))
+        }
+        Type::List(inner) => {
+            let items = match literal {
+                Literal::String(s) => serde_json::from_str::<Literal>(s).ok()?,
+                other => other.clone(),
+            };
+            let Literal::Array(items) = items else { return None };
+            items.iter().map(|i| typed(inner, i, enums)).collect::<Option<Vec<_>>>().map(Literal::Array)
+        }
+        Type::Map(inner) => {
+            let object = match literal {
+                Literal::String(s) => serde_json::from_str::<Literal>(s).ok()?,
+                other => other.clone(),
+            };
+            let Literal::Object(members) = object else { return None };
+            let mut out = serde_json::Map::new();
+            for (k, v) in &members {
+                out.insert(k.clone(), typed(inner, v, enums)?);
+            }
+            Some(Literal::Object(out))
+        }
+        Type::Model(_) | Type::Union(_) | Type::Interface(_) | Type::Unresolved(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_become_values_of_their_type() {
+        let none: Vec<Vec<(String, String)>> = Vec::new();
+        let int = Type::Primitive(Primitive::Integer);
+        assert_eq!(typed(&int, &Literal::from("25"), &none), Some(Literal::from(25)));
+        assert_eq!(typed(&int, &Literal::from(25), &none), Some(Literal::from(25)));
+        assert_eq!(typed(&int, &Literal::from("x"), &none), None);
+        let b = Type::Primitive(Primitive::Boolean);
+        assert_eq!(typed(&b, &Literal::from("true"), &none), Some(Literal::Bool(true)));
+        let list = Type::List(Box::new(int.clone()));
+        assert_eq!(typed(&list, &Literal::from("[1, \"2\"]"), &none), Some(serde_json::json!([1, 2])));
+        let s = Type::Primitive(Primitive::String);
+        assert_eq!(typed(&s, &Literal::from(10), &none), Some(Literal::from("10")));
+        let e = Type::Enum(EnumId(0));
+        let enums = vec![vec![("in_stock".to_string(), "IN-STOCK".to_string())]];
+        assert_eq!(typed(&e, &Literal::from("in_stock"), &enums), Some(Literal::from("IN-STOCK")));
+    }
+
+    #[test]
+    fn bounds_go_where_the_type_says() {
+        let mut c = Constraints {
+            value: Range { min: Some(Bound::inclusive(-1)), max: Some(Bound::inclusive(5)) },
+            ..Constraints::default()
+        };
+        place(&Type::Primitive(Primitive::String), &mut c);
+        assert_eq!(c.length, Counts { min: Some(0), max: Some(5) });
+        assert!(c.value.is_empty());
+    }
+}
