@@ -505,7 +505,12 @@ fn union_item(ir: &Ir, sid: ServiceId, id: UnionId, boxed: &BTreeSet<(Type, Type
     let variants = members.iter().map(|(v, m, ty)| {
         let doc = docs(m.description.as_deref());
         let wire_doc = format!(" `{}` on the wire.", m.discriminator_value);
-        let doc = if m.description.is_some() { doc } else { quote!(#[doc = #wire_doc]) };
+        // Untagged members carry no tag: their own JSON is all there is.
+        let doc = if m.description.is_some() || u.encoding == UnionEncoding::Untagged {
+            doc
+        } else {
+            quote!(#[doc = #wire_doc])
+        };
         quote!(#doc #v(#ty),)
     });
     // Members whose JSON is not an object (primitives, enums, lists, maps) are wrapped as
