@@ -39,6 +39,21 @@ pub struct App {
     pub clients: Vec<String>,
     /// The folder (relative to apigen.toml) the generated modules are written to.
     pub output: String,
+    /// Settings of the models generator, which every other generator's types follow.
+    #[serde(default)]
+    pub models: ModelSettings,
+}
+
+/// `[apps.<name>.models]`: extra derives and type replacements (see `generators::Settings`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettings {
+    /// More derives on every generated model struct, as Rust paths: `["Eq", "Hash"]`.
+    #[serde(default)]
+    pub derives: Vec<String>,
+    /// Spec types (or primitives) to take from your own code: `{ money = "crate::Money" }`.
+    #[serde(default)]
+    pub replace: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,6 +125,24 @@ pub fn load(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let file: ConfigFile = toml::from_str(&text).with_context(|| format!("invalid `{}`", path.display()))?;
     file.lint.validate().with_context(|| format!("invalid `[lint]` in `{}`", path.display()))?;
+    // Two apps writing one folder would each delete the other's files as no longer generated.
+    let mut outputs: BTreeMap<PathBuf, &str> = BTreeMap::new();
+    for (name, app) in &file.apps {
+        let out = normalize(Path::new(&app.output));
+        if let Some(other) = outputs.insert(out, name) {
+            anyhow::bail!(
+                "invalid `{}`: apps `{other}` and `{name}` both write to `{}`; give each app its own output folder",
+                path.display(),
+                app.output
+            );
+        }
+    }
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(Config { file, root })
+}
+
+/// A relative path without `.` segments or trailing slashes, so that `out/` and `./out` compare
+/// equal.
+fn normalize(path: &Path) -> PathBuf {
+    path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }

@@ -207,7 +207,11 @@ fn check(
             if p.state != apigen::update::State::Unchanged {
                 stale += 1;
                 let path = files::display_name(&relative_to_cwd(p.path.clone()));
-                let message = format!("{path} is stale; run `apigen update`");
+                let message = if p.state == apigen::update::State::Deleted {
+                    format!("{path} is no longer generated; run `apigen update` to delete it")
+                } else {
+                    format!("{path} is stale; run `apigen update`")
+                };
                 match format {
                     Format::Github => println!("::error file={path},title=STALE_GENERATED_CODE::{message}"),
                     Format::Json => println!(

@@ -1,24 +1,25 @@
-//! `apigen update`: regenerates what apigen.toml's apps ask for. All files are generated first;
-//! only then, when nothing failed, each changed file is written atomically (a temporary file
-//! renamed over the old one). Files that do not start with the `@generated` header are never
-//! overwritten.
+//! `apigen update`: regenerates what apigen.toml's apps ask for. The plan (which files, with what
+//! text) is `generators::plan`, a pure function; this module compares it with the disk, writes
+//! every changed file atomically (a temporary file renamed over the old one) and deletes the
+//! generated files that are no longer produced. Files without the `@generated` mark are never
+//! overwritten or deleted.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use compiler::Compilation;
-use compiler::ir::{ServiceId, SourceFormat};
-use generators::Generator;
+use generators::FileKind;
 
 use crate::config::{App, Config};
 
-/// A file to write, and what `update` says of it.
+/// A file to write or delete, and what `update` says of it.
 #[derive(Debug)]
 pub struct Planned {
     pub app: String,
     pub generator: String,
     pub path: PathBuf,
+    /// The text to write; empty for a file to delete.
     pub contents: String,
     pub state: State,
 }
@@ -28,6 +29,8 @@ pub enum State {
     Created,
     Updated,
     Unchanged,
+    /// A generated file the plan no longer has: deleted by `update`, stale for `--check`.
+    Deleted,
 }
 
 impl State {
@@ -36,138 +39,158 @@ impl State {
             State::Created => "created",
             State::Updated => "updated",
             State::Unchanged => "unchanged",
+            State::Deleted => "deleted",
         }
     }
 }
 
-/// Generates every file of the selected apps and compares each with what is on disk.
-pub fn plan(config: &Config, compilation: &Compilation, apps: &[String]) -> Result<Vec<Planned>> {
-    let selected: Vec<(&String, &App)> = if apps.is_empty() {
-        config.file.apps.iter().collect()
-    } else {
-        let mut out = Vec::new();
-        for name in apps {
-            match config.file.apps.get_key_value(name) {
-                Some(app) => out.push(app),
-                None => {
-                    let known: Vec<&str> = config.file.apps.keys().map(String::as_str).collect();
-                    bail!(
-                        "unknown app `{name}`; apigen.toml defines: {}",
-                        if known.is_empty() { "no apps".to_string() } else { known.join(", ") }
-                    );
-                }
-            }
-        }
-        out
-    };
-    if selected.is_empty() {
+/// The app's settings as the generators take them.
+pub fn generator_app(name: &str, app: &App) -> generators::plan::App {
+    generators::plan::App {
+        name: name.to_string(),
+        services: app.services.clone(),
+        clients: app.clients.clone(),
+        generators: app.generators.clone(),
+        settings: generators::Settings { derives: app.models.derives.clone(), replace: app.models.replace.clone() },
+    }
+}
+
+/// The selected apps (all of them when `apps` is empty).
+pub fn select<'c>(config: &'c Config, apps: &[String]) -> Result<Vec<(&'c String, &'c App)>> {
+    if config.file.apps.is_empty() {
         bail!("apigen.toml defines no apps: add an `[apps.<name>]` table with services, generators and output");
     }
+    if apps.is_empty() {
+        return Ok(config.file.apps.iter().collect());
+    }
+    let mut out = Vec::new();
+    for name in apps {
+        match config.file.apps.get_key_value(name) {
+            Some(app) => out.push(app),
+            None => {
+                let known: Vec<&str> = config.file.apps.keys().map(String::as_str).collect();
+                bail!("unknown app `{name}`; apigen.toml defines: {}", known.join(", "));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Generates every file of the selected apps and compares each with what is on disk, including
+/// generated files on disk that the plan no longer has.
+pub fn plan(config: &Config, compilation: &Compilation, apps: &[String]) -> Result<Vec<Planned>> {
     let mut planned = Vec::new();
-    for (name, app) in selected {
-        planned.extend(plan_app(config, compilation, name, app)?);
+    for (name, app) in select(config, apps)? {
+        let files = generators::plan::plan(&compilation.ir, &generator_app(name, app))?;
+        let out_dir = config.root.join(&app.output);
+        // Folders of other apps inside this one's are theirs.
+        let others: Vec<PathBuf> =
+            config.file.apps.iter().filter(|(n, _)| *n != name).map(|(_, a)| config.root.join(&a.output)).collect();
+        planned.extend(compare(name, &out_dir, files, &others)?);
     }
     Ok(planned)
 }
 
-fn plan_app(config: &Config, c: &Compilation, name: &str, app: &App) -> Result<Vec<Planned>> {
-    let ir = &c.ir;
-    let mut generators = Vec::new();
-    for g in &app.generators {
-        match Generator::parse(g) {
-            Some(g) => generators.push(g),
-            None => {
-                let known: Vec<&str> = Generator::ALL.iter().map(|g| g.as_str()).collect();
-                bail!("app `{name}`: unknown generator `{g}`; known generators: {}", known.join(", "));
-            }
-        }
-    }
-    let mut roots = Vec::new();
-    let mut called = Vec::new();
-    for key in app.services.iter().chain(&app.clients) {
-        match ir.service_by_key(key) {
-            Some(s) if ir.service(s).format != SourceFormat::ImportSummary => {
-                if app.services.contains(key) {
-                    roots.push(s)
-                } else {
-                    called.push(s)
+/// Compares a plan with the output folder.
+pub fn compare(
+    app: &str,
+    out_dir: &Path,
+    files: Vec<generators::plan::Planned>,
+    others: &[PathBuf],
+) -> Result<Vec<Planned>> {
+    let wanted: BTreeSet<PathBuf> = files.iter().map(|p| out_dir.join(&p.file.path)).collect();
+    let mut out = Vec::new();
+    for p in files {
+        let path = out_dir.join(&p.file.path);
+        let state = match std::fs::read(&path) {
+            Ok(existing) if existing == p.file.contents.as_bytes() => State::Unchanged,
+            Ok(existing) => {
+                if !p.file.kind.is_generated(&existing) {
+                    bail!(
+                        "refusing to overwrite `{}`: it does not start with the `@generated` header, so it may hold hand-written code (move it away, or delete it to let apigen own it)",
+                        path.display()
+                    );
                 }
+                State::Updated
             }
-            _ => {
-                let known: Vec<&str> = ir
-                    .services
-                    .iter()
-                    .filter(|s| s.format != SourceFormat::ImportSummary)
-                    .map(|s| s.key.as_str())
-                    .collect();
-                bail!(
-                    "app `{name}`: no service with key `{key}` in the spec repository (services: {})",
-                    known.join(", ")
-                );
+            // A file standing where a folder should be means the target does not exist yet; the
+            // write phase reports the blocked folder.
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+                State::Created
             }
+            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        };
+        out.push(Planned { app: app.to_string(), generator: p.generator, path, contents: p.file.contents, state });
+    }
+    for path in generated_files(out_dir, others)? {
+        if !wanted.contains(&path) {
+            out.push(Planned {
+                app: app.to_string(),
+                generator: "orphan".into(),
+                path,
+                contents: String::new(),
+                state: State::Deleted,
+            });
         }
     }
-    // The services the app needs: its own, and everything they import, transitively.
-    let mut needed: BTreeSet<ServiceId> = BTreeSet::new();
-    let mut stack: Vec<ServiceId> = roots.iter().chain(&called).copied().collect();
-    while let Some(s) = stack.pop() {
-        if needed.insert(s) {
-            stack.extend(ir.service(s).imports.iter().filter_map(|i| i.service));
-        }
-    }
-    let out_dir = config.root.join(&app.output);
-    let mut files = Vec::new();
-    let mut modules = Vec::new();
-    for &s in &needed {
-        let service = ir.service(s);
-        let module = generators::rust::module_ident(&service.key).to_string();
-        // A service known only from an import summary gets its type names, as raw JSON.
-        let mut wanted: BTreeSet<Generator> = BTreeSet::from([Generator::Models]);
-        if roots.contains(&s) {
-            wanted.extend(generators.iter().copied());
-        }
-        if called.contains(&s) {
-            wanted.insert(Generator::Client);
-        }
-        wanted.extend(wanted.clone().iter().flat_map(|g| g.needs().iter().copied()));
-        wanted.retain(|g| generators::applies(ir, s, *g));
-        let mut sub = Vec::new();
-        for g in wanted {
-            let file = generators::generate(ir, s, g)?;
-            sub.push(g.as_str().to_string());
-            files.push((g.as_str().to_string(), file));
-        }
-        files.push(("mod".to_string(), generators::module_file(&format!("{module}/mod.rs"), &sub)));
-        modules.push(module);
-    }
-    files.push(("mod".to_string(), generators::module_file("mod.rs", &modules)));
-    files
-        .into_iter()
-        .map(|(generator, file)| {
-            let path = out_dir.join(&file.path);
-            let state = match std::fs::read(&path) {
-                Ok(existing) if existing == file.contents.as_bytes() => State::Unchanged,
-                Ok(existing) => {
-                    // Every file apigen writes starts with `generators::HEADER`.
-                    if !existing.starts_with(b"// @generated") {
-                        bail!("refusing to overwrite `{}`: it does not start with the `@generated` header, so it may hold hand-written code (move it away, or delete it to let apigen own it)", path.display());
-                    }
-                    State::Updated
+    Ok(out)
+}
+
+/// Every regular file under `dir` (not under `skip`) whose kind apigen knows and whose first line
+/// carries the `@generated` mark, sorted. A missing folder has none.
+fn generated_files(dir: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read folder `{}`", d.display())),
+        };
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot read folder `{}`", d.display()))?;
+            let path = entry.path();
+            let kind = entry.file_type().with_context(|| format!("cannot read `{}`", path.display()))?;
+            if kind.is_dir() {
+                if !skip.iter().any(|s| s == &path) {
+                    stack.push(path);
                 }
-                // A file standing where a folder should be means the target does not exist yet; the
-                // write phase reports the blocked folder.
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => State::Created,
-                Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
-            };
-            Ok(Planned { app: name.to_string(), generator, path, contents: file.contents, state })
-        })
-        .collect()
+                continue;
+            }
+            // Symbolic links, devices and pipes are never apigen's.
+            if !kind.is_file() {
+                continue;
+            }
+            let Some(file_kind) = path.to_str().and_then(FileKind::of_path) else { continue };
+            if is_generated(&path, file_kind)? {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads only the first line's worth of a file.
+fn is_generated(path: &Path, kind: FileKind) -> Result<bool> {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]).with_context(|| format!("cannot read `{}`", path.display()))? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(kind.is_generated(&head[..n]))
 }
 
 /// Writes every created or updated file in two phases: first every new text goes to a temporary
-/// file beside its target; only when all of those are written are they renamed over the targets.
-/// A failure in the first phase (a full disk, an unwritable folder) removes the temporary files and
-/// leaves every generated file as it was; a rename never leaves half a file.
+/// file beside its target; only when all of those are written are they renamed over the targets,
+/// and only then are the files no longer generated deleted. A failure in the first phase (a full
+/// disk, an unwritable folder) removes the temporary files and leaves every generated file as it
+/// was; a rename never leaves half a file.
 pub fn write(planned: &[Planned]) -> Result<()> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     fn stage<'p>(p: &'p Planned, staged: &mut Vec<(PathBuf, &'p Path)>) -> Result<()> {
@@ -179,7 +202,7 @@ pub fn write(planned: &[Planned]) -> Result<()> {
         staged.push((tmp, &p.path));
         Ok(())
     }
-    for p in planned.iter().filter(|p| p.state != State::Unchanged) {
+    for p in planned.iter().filter(|p| matches!(p.state, State::Created | State::Updated)) {
         if let Err(e) = stage(p, &mut staged) {
             for (tmp, _) in &staged {
                 let _ = std::fs::remove_file(tmp);
@@ -193,6 +216,13 @@ pub fn write(planned: &[Planned]) -> Result<()> {
                 let _ = std::fs::remove_file(tmp);
             }
             return Err(e).with_context(|| format!("cannot replace `{}`", target.display()));
+        }
+    }
+    for p in planned.iter().filter(|p| p.state == State::Deleted) {
+        std::fs::remove_file(&p.path).with_context(|| format!("cannot delete `{}`", p.path.display()))?;
+        // A service folder left empty goes too.
+        if let Some(dir) = p.path.parent() {
+            let _ = std::fs::remove_dir(dir);
         }
     }
     Ok(())

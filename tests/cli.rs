@@ -403,3 +403,100 @@ fn update_into_an_unwritable_output_changes_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
 }
+
+/// A generated file the plan no longer has (its service left the repository) is flagged by
+/// `--check` and deleted by `update`; a hand-written file beside it is never touched, and nor are
+/// the files of another app whose output folder lies inside this one's.
+#[test]
+fn update_deletes_orphaned_generated_files_and_check_flags_them() {
+    let dir = scratch("update-orphans");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    let config = "[organization]\nspecs = \"specs\"\n\n\
+        [apps.shop]\nservices = [\"shop\"]\ngenerators = [\"models\"]\noutput = \"out\"\n\n\
+        [apps.inner]\nservices = [\"shop\"]\ngenerators = [\"models\"]\noutput = \"out/inner\"\n";
+    std::fs::write(dir.join("apigen.toml"), config).unwrap();
+    std::fs::write(
+        dir.join("specs/common.json"),
+        r#"{"name": "common", "models": {"money": {"fields": [{"name": "amount", "type": "decimal"}]}}}"#,
+    )
+    .unwrap();
+    let shop = |import: bool| {
+        let (imports, ty) = if import {
+            (
+                r#""imports": [{"uri": "https://app.apibuilder.io/acme/common/latest/service.json"}],"#,
+                "common.v0.models.money",
+            )
+        } else {
+            ("", "string")
+        };
+        format!(
+            r#"{{"name": "shop", {imports} "models": {{"order": {{"fields": [{{"name": "total", "type": "{ty}"}}]}}}}}}"#
+        )
+    };
+    std::fs::write(dir.join("specs/shop.json"), shop(true)).unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(dir.join("out/common/models.rs").is_file() && dir.join("out/inner/common/models.rs").is_file());
+    std::fs::write(dir.join("out/common/notes.rs"), "// written by hand\n").unwrap();
+
+    // The import goes: `common` is no longer generated for either app.
+    std::fs::write(dir.join("specs/shop.json"), shop(false)).unwrap();
+    let o = apigen(&dir, &["update", "--check", "--app", "shop"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("shop: orphan → out/common/models.rs (stale)"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("inner/"), "another app's files are not this app's: {}", stdout(&o));
+    assert!(dir.join("out/common/models.rs").is_file(), "--check deletes nothing");
+    let o = apigen(&dir, &["check"]);
+    assert!(stdout(&o).contains("out/common/models.rs is no longer generated"), "{}", stdout(&o));
+
+    let o = apigen(&dir, &["update", "--app", "shop"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("shop: orphan → out/common/models.rs (deleted)"), "{}", stdout(&o));
+    assert!(!dir.join("out/common/models.rs").exists() && !dir.join("out/common/mod.rs").exists());
+    assert_eq!(std::fs::read_to_string(dir.join("out/common/notes.rs")).unwrap(), "// written by hand\n");
+    assert!(dir.join("out/inner/common/models.rs").is_file(), "the other app's files stay until it is updated");
+    assert!(!std::fs::read_to_string(dir.join("out/mod.rs")).unwrap().contains("common"));
+    let o = apigen(&dir, &["update", "--check"]);
+    assert_eq!(code(&o), 1, "the inner app is still stale: {}", stdout(&o));
+    assert_eq!(code(&apigen(&dir, &["update"])), 0);
+    assert_eq!(code(&apigen(&dir, &["update", "--check"])), 0);
+    assert!(!dir.join("out/inner/common").exists(), "an emptied service folder goes too");
+
+    // Two apps writing one folder would delete each other's files: refused up front.
+    std::fs::write(dir.join("apigen.toml"), config.replace("out/inner", "./out/")).unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("both write to"), "{}", stderr(&o));
+}
+
+/// `[apps.<name>.models]` shapes the generated code: extra derives, and spec types replaced by
+/// the app's own; a setting that is not a Rust path is a clear usage error.
+#[test]
+fn update_applies_model_settings() {
+    let dir = scratch("update-settings");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(
+        dir.join("specs/shop.json"),
+        r#"{"name": "shop", "models": {"money": {"fields": [{"name": "amount", "type": "decimal"}]},
+            "order": {"fields": [{"name": "id", "type": "uuid"}, {"name": "total", "type": "money"}]}}}"#,
+    )
+    .unwrap();
+    let config = |derives: &str| {
+        format!(
+            "[organization]\nspecs = \"specs\"\n\n[apps.shop]\nservices = [\"shop\"]\ngenerators = [\"models\"]\noutput = \"out\"\n\n\
+             [apps.shop.models]\nderives = [{derives}]\nreplace = {{ money = \"crate::Money\", uuid = \"crate::OrderId\" }}\n"
+        )
+    };
+    std::fs::write(dir.join("apigen.toml"), config("\"Eq\", \"Hash\"")).unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let models = std::fs::read_to_string(dir.join("out/shop/models.rs")).unwrap();
+    assert!(models.contains("::serde::Deserialize, Eq, Hash)]\npub struct Order {"), "{models}");
+    assert!(models.contains("pub id: crate::OrderId,") && models.contains("pub total: crate::Money,"), "{models}");
+    assert!(!models.contains("pub struct Money"), "a replaced type is not generated: {models}");
+
+    std::fs::write(dir.join("apigen.toml"), config("\"not a path\"")).unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("setting `derives`: `not a path` is not a Rust path"), "{}", stderr(&o));
+}

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use crate::api::{self, Op};
 use crate::models::{boxed_edges, default_expr, field_idents, integer_bounds, union_variants};
-use crate::rust::{From, rust_type};
+use crate::rust::{self, From, rust_type};
 
 pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let ops = api::operations(ir, sid);
@@ -192,6 +192,9 @@ fn example(
         Type::Union(id) => Some(ir.union(*id).service),
         _ => None,
     };
+    if rust::replaced(ir, ty).is_some() {
+        return Some(quote!(::std::default::Default::default()));
+    }
     if owner.is_some_and(opaque) {
         return Some(quote!(::serde_json::Value::Null));
     }

@@ -22,6 +22,10 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let mut unions: Vec<UnionId> = s.unions.clone();
     unions.sort_by_key(|id| ir.union(*id).name.clone());
 
+    // Types the app replaces with its own are not generated.
+    enums.retain(|id| rust::replaced(ir, &Type::Enum(*id)).is_none());
+    models.retain(|id| rust::replaced(ir, &Type::Model(*id)).is_none());
+    unions.retain(|id| rust::replaced(ir, &Type::Union(*id)).is_none());
     let enum_items = enums.iter().map(|id| enum_item(ir.enum_(*id)));
     let model_items = models.iter().map(|id| model_item(ir, sid, *id, &boxed));
     let union_items = unions.iter().map(|id| union_item(ir, sid, *id, &boxed));
@@ -321,10 +325,11 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
             }
         }
     };
+    let extra = rust::extra_derives();
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
         pub struct #name {
             #(#fields)*
         }

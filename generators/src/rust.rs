@@ -2,6 +2,9 @@
 //! `user_form` is `UserForm` everywhere, a field `type` is `r#type`, an imported model is
 //! `super::super::common::models::Error`.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use compiler::ir::*;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -73,6 +76,79 @@ pub fn method_ident(op: &Operation, resource_path: &str) -> Ident {
     field_ident(&name)
 }
 
+/// An app's settings, checked and parsed: the extra derives and the replacement types as paths.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ParsedSettings {
+    pub derives: Vec<TokenStream>,
+    pub replace: BTreeMap<String, TokenStream>,
+}
+
+impl ParsedSettings {
+    pub fn parse(settings: &crate::Settings) -> Result<Self, crate::GenerateError> {
+        let path = |setting: String, value: &str| -> Result<TokenStream, crate::GenerateError> {
+            syn::parse_str::<syn::Path>(value).map(|p| quote!(#p)).map_err(|e| crate::GenerateError::Setting {
+                setting,
+                value: value.to_string(),
+                message: e.to_string(),
+            })
+        };
+        Ok(ParsedSettings {
+            derives: settings.derives.iter().map(|d| path("derives".into(), d)).collect::<Result<_, _>>()?,
+            replace: settings
+                .replace
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), path(format!("replace.{k}"), v)?)))
+                .collect::<Result<_, crate::GenerateError>>()?,
+        })
+    }
+}
+
+thread_local! {
+    /// The settings of the generation running on this thread. Every name and type mapping reads
+    /// them here rather than through a parameter of every helper of every generator; they are set
+    /// for exactly one `generate_with` call and cleared after it.
+    static SETTINGS: RefCell<ParsedSettings> = RefCell::new(ParsedSettings::default());
+}
+
+pub(crate) fn with_settings<R>(settings: ParsedSettings, f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            SETTINGS.with(|s| *s.borrow_mut() = ParsedSettings::default());
+        }
+    }
+    SETTINGS.with(|s| *s.borrow_mut() = settings);
+    let _reset = Reset;
+    f()
+}
+
+/// The extra derives the app asks for on model structs.
+pub(crate) fn extra_derives() -> Vec<TokenStream> {
+    SETTINGS.with(|s| s.borrow().derives.clone())
+}
+
+/// The Rust path an app uses instead of generating `ty`, if it replaces it: by primitive name,
+/// by `service_key.type_name`, or by type name alone.
+pub fn replaced(ir: &Ir, ty: &Type) -> Option<TokenStream> {
+    SETTINGS.with(|s| {
+        let s = s.borrow();
+        if s.replace.is_empty() {
+            return None;
+        }
+        let named = |service: ServiceId, name: &str| {
+            let key = &ir.service(service).key;
+            s.replace.get(&format!("{key}.{name}")).or_else(|| s.replace.get(name)).cloned()
+        };
+        match ty {
+            Type::Primitive(p) => s.replace.get(p.as_str()).cloned(),
+            Type::Enum(id) => named(ir.enum_(*id).service, &ir.enum_(*id).name),
+            Type::Model(id) => named(ir.model(*id).service, &ir.model(*id).name),
+            Type::Union(id) => named(ir.union(*id).service, &ir.union(*id).name),
+            _ => None,
+        }
+    })
+}
+
 /// Where the generated code of `from` finds the items of `target`.
 pub fn models_path(ir: &Ir, from: ServiceId, target: ServiceId) -> TokenStream {
     if from == target {
@@ -105,6 +181,9 @@ pub fn rust_type(ir: &Ir, ty: &Type, from: ServiceId, at: From) -> TokenStream {
             quote!(super::super::#m::models::#id)
         }
     };
+    if let Some(path) = replaced(ir, ty) {
+        return path;
+    }
     match ty {
         Type::Primitive(p) => primitive(*p),
         Type::List(inner) => {

@@ -14,6 +14,20 @@ use generated::shapes::api::{
 };
 use generated::shapes::models::Drawing;
 
+/// The spec's `square`, written by hand: the app's settings replace the generated one with it
+/// (`replace = { square = "crate::Square" }`), and every generated module uses this type.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Square {
+    pub side: f64,
+}
+
+impl Square {
+    pub fn area(&self) -> f64 {
+        self.side * self.side
+    }
+}
+
 /// Drawings kept in memory by id.
 #[derive(Debug, Default)]
 pub struct InMemoryDrawings {

@@ -1,4 +1,6 @@
-//! `src/generated/` is what the generators make of `spec/shapes.json` with its unions untagged.
+//! `src/generated/` is what the generators make of `spec/shapes.json` with its unions untagged,
+//! and with the settings an app can give (`[apps.<name>.models]`): an extra derive, and a spec
+//! type replaced by a hand-written one.
 //! Run with `APIGEN_BLESS=1` to rewrite it after a deliberate generator change (and review the
 //! diff, as with any snapshot).
 
@@ -24,11 +26,16 @@ fn expected() -> Vec<(String, String)> {
         u.encoding = UnionEncoding::Untagged;
     }
     let sid = c.ir.service_by_key("shapes").unwrap();
+    // The app's settings: a derive on every model, and `square` taken from this crate.
+    let settings = generators::Settings {
+        derives: vec!["Default".into()],
+        replace: [("square".to_string(), "crate::Square".to_string())].into(),
+    };
     let generators = [Generator::Models, Generator::Api, Generator::Server, Generator::Client];
     let mut files: Vec<(String, String)> = generators
         .iter()
         .map(|g| {
-            let f = generators::generate(&c.ir, sid, *g).unwrap();
+            let f = generators::generate_with(&c.ir, sid, *g, &settings).unwrap();
             (f.path, f.contents)
         })
         .collect();

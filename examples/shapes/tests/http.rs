@@ -5,9 +5,10 @@
 use std::net::SocketAddr;
 
 use shapes::InMemoryDrawings;
+use shapes::Square;
 use shapes::generated::shapes::api::*;
 use shapes::generated::shapes::client::Client;
-use shapes::generated::shapes::models::{Circle, Drawing, Shape, Square};
+use shapes::generated::shapes::models::{Circle, Drawing, Shape};
 use shapes::generated::shapes::server;
 
 async fn serve() -> SocketAddr {
@@ -67,6 +68,8 @@ async fn raw_http_sees_each_members_own_json() {
     let drawing: Drawing = serde_json::from_value(sent).unwrap();
     assert_eq!(drawing.shapes[0], Shape::Circle(Circle { radius: 3.0 }));
     assert_eq!(drawing.shapes[1], Shape::Square(Square { side: 4.0 }));
+    // The generated models derive what the app's settings add.
+    assert_eq!(Circle::default(), Circle { radius: 0.0 });
     assert_eq!(drawing.shapes[2], Shape::String("hexagon".into()));
     assert_eq!(drawing.shapes[3], Shape::Unknown(serde_json::json!({"sides": 6})));
     assert_eq!(drawing.shapes[4], Shape::Unknown(serde_json::json!(7)));

@@ -21,20 +21,15 @@ impl ::std::fmt::Display for ValidationError {
 
 impl ::std::error::Error for ValidationError {}
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Circle {
     pub radius: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Drawing {
     pub id: ::std::string::String,
     pub shapes: ::std::vec::Vec<Shape>,
-}
-
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Square {
-    pub side: f64,
 }
 
 /// A circle, a square, or a label; told apart by which fields they have.
@@ -42,7 +37,7 @@ pub struct Square {
 #[allow(clippy::large_enum_variant)]
 pub enum Shape {
     Circle(Circle),
-    Square(Square),
+    Square(crate::Square),
     /// A shape known only by its name.
     String(::std::string::String),
     /// A member this version of the spec does not know; kept as sent, so it round-trips.
