@@ -44,6 +44,13 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("generate");
     group.sample_size(10);
     group.bench_function("flow_merged_api_all_generators", |b| b.iter(|| generate_all(&flow)));
+    // Each generator alone over Flow's main service, to see where the time goes.
+    let api = flow.ir.service_by_key("api").unwrap();
+    for &g in Generator::ALL {
+        group.bench_function(format!("flow_merged_api_{}", g.as_str()), |b| {
+            b.iter(|| generators::generate(&flow.ir, api, g).unwrap().contents.len())
+        });
+    }
     group.finish();
 }
 

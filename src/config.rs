@@ -98,6 +98,8 @@ pub struct Config {
     pub file: ConfigFile,
     /// The folder holding apigen.toml.
     pub root: PathBuf,
+    /// apigen.toml itself.
+    pub path: PathBuf,
 }
 
 impl Config {
@@ -138,7 +140,7 @@ pub fn load(path: &Path) -> Result<Config> {
         }
     }
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(Config { file, root })
+    Ok(Config { file, root, path: path.to_path_buf() })
 }
 
 /// A relative path without `.` segments or trailing slashes, so that `out/` and `./out` compare

@@ -82,13 +82,14 @@ pub fn plan(config: &Config, compilation: &Compilation, apps: &[String]) -> Resu
     let mut planned = Vec::new();
     for (name, app) in select(config, apps)? {
         let files = generators::plan::plan(&compilation.ir, &generator_app(name, app))?;
-        let out_dir = config.root.join(&app.output);
-        // Folders of other apps inside this one's are theirs.
-        let others: Vec<PathBuf> =
-            config.file.apps.iter().filter(|(n, _)| *n != name).map(|(_, a)| config.root.join(&a.output)).collect();
-        planned.extend(compare(name, &out_dir, files, &others)?);
+        planned.extend(compare(name, &config.root.join(&app.output), files, &other_outputs(config, name))?);
     }
     Ok(planned)
+}
+
+/// The output folders of the apps other than `name`: inside this app's folder, they are theirs.
+pub fn other_outputs(config: &Config, name: &str) -> Vec<PathBuf> {
+    config.file.apps.iter().filter(|(n, _)| *n != name).map(|(_, a)| config.root.join(&a.output)).collect()
 }
 
 /// Compares a plan with the output folder.
@@ -138,7 +139,7 @@ pub fn compare(
 
 /// Every regular file under `dir` (not under `skip`) whose kind apigen knows and whose first line
 /// carries the `@generated` mark, sorted. A missing folder has none.
-fn generated_files(dir: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn generated_files(dir: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

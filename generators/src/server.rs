@@ -268,25 +268,20 @@ pub(crate) fn has_opaque_params(ir: &Ir, ops: &[Op<'_>]) -> bool {
     })
 }
 
-/// `.route("/users/{id}", get(h1).put(h2))` per path.
+/// `.route("/users/{id}", get(h1).put(h2))` per path, paths sorted, methods in spec order.
 fn route_table(ops: &[Op<'_>]) -> Vec<TokenStream> {
-    let mut paths: Vec<String> = Vec::new();
+    let mut paths: std::collections::BTreeMap<String, Vec<&Op<'_>>> = std::collections::BTreeMap::new();
     for o in ops {
-        let p = axum_path(&o.op.path);
-        if !paths.contains(&p) {
-            paths.push(p);
-        }
+        paths.entry(axum_path(&o.op.path)).or_default().push(o);
     }
-    paths.sort();
     paths
         .iter()
-        .map(|path| {
-            let methods = ops.iter().filter(|o| &axum_path(&o.op.path) == path).map(|o| {
+        .map(|(path, ops)| {
+            let mut methods = ops.iter().map(|o| {
                 let h = handler_ident(o);
                 let m = format_ident!("{}", o.op.method.as_str().to_lowercase());
                 quote!(#m(#h::<T>))
             });
-            let mut methods = methods.collect::<Vec<_>>().into_iter();
             let first = methods.next().map(|m| quote!(::axum::routing::#m)).unwrap_or_default();
             quote!(.route(#path, #first #(.#methods)*))
         })
