@@ -26,10 +26,10 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     enums.retain(|id| rust::replaced(ir, &Type::Enum(*id)).is_none());
     models.retain(|id| rust::replaced(ir, &Type::Model(*id)).is_none());
     unions.retain(|id| rust::replaced(ir, &Type::Union(*id)).is_none());
+    let union_uses = union_helpers(ir, &unions);
     let enum_items = enums.iter().map(|id| enum_item(ir.enum_(*id)));
     let model_items = models.iter().map(|id| model_item(ir, sid, *id, &boxed));
     let union_items = unions.iter().map(|id| union_item(ir, sid, *id, &boxed));
-    let helpers = union_helpers(ir, &unions);
     let validation = validation_error();
     let doc = format!(" Models of the `{}` service ({}).", s.name, s.namespace);
     quote! {
@@ -42,7 +42,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
         #(#enum_items)*
         #(#model_items)*
         #(#union_items)*
-        #helpers
+        #union_uses
     }
 }
 
@@ -127,21 +127,9 @@ pub(crate) fn boxed_edges(ir: &Ir, sid: ServiceId) -> BTreeSet<(Type, Type)> {
 
 fn validation_error() -> TokenStream {
     quote! {
-        /// A value outside the `minimum`/`maximum` the spec declares.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct ValidationError {
-            /// The JSON path of the value, e.g. `user.name`.
-            pub field: &'static str,
-            pub message: ::std::string::String,
-        }
+        const _: () = ::apigen_runtime::require(1);
 
-        impl ::std::fmt::Display for ValidationError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{}: {}", self.field, self.message)
-            }
-        }
-
-        impl ::std::error::Error for ValidationError {}
+        pub use ::apigen_runtime::ValidationError;
     }
 }
 
@@ -709,68 +697,25 @@ pub(crate) fn union_variants(u: &Union) -> Vec<proc_macro2::Ident> {
         .collect()
 }
 
-/// Private helpers shared by the union impls of one file: only those some union uses.
+/// The runtime's union encodings the unions of one file use, and no others.
 fn union_helpers(ir: &Ir, unions: &[UnionId]) -> TokenStream {
     let is_object = |ty: &Type| matches!(ty, Type::Model(_) | Type::Union(_));
     let discriminated = |id: &&UnionId| ir.union(**id).discriminator().is_some();
-    let needs_tagged =
-        unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| is_object(&m.ty)));
-    let needs_tagged_value =
-        unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| !is_object(&m.ty)));
-    let needs_wrapped = unions.iter().any(|u| ir.union(*u).encoding == UnionEncoding::Wrapped);
-    let tagged = needs_tagged.then(|| {
-        quote! {
-            /// Serializes an object member with the discriminator field added.
-            fn tagged<S: ::serde::Serializer, T: ::serde::Serialize>(
-                serializer: S,
-                discriminator: &str,
-                tag: &str,
-                value: &T,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut json = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
-                if let ::serde_json::Value::Object(map) = &mut json {
-                    map.insert(discriminator.to_string(), ::serde_json::Value::String(tag.to_string()));
-                }
-                ::serde::Serialize::serialize(&json, serializer)
-            }
-        }
-    });
-    let tagged_value = needs_tagged_value.then(|| {
-        quote! {
-            /// Serializes a member that is not an object as `{"<discriminator>": tag, "value": ...}`.
-            fn tagged_value<S: ::serde::Serializer, T: ::serde::Serialize>(
-                serializer: S,
-                discriminator: &str,
-                tag: &str,
-                value: &T,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                let value = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
-                let mut map = ::serde_json::Map::new();
-                map.insert(discriminator.to_string(), ::serde_json::Value::String(tag.to_string()));
-                map.insert("value".to_string(), value);
-                ::serde::Serialize::serialize(&map, serializer)
-            }
-        }
-    });
-    let wrapped = needs_wrapped.then(|| {
-        quote! {
-            /// Serializes a member of a union without discriminator as `{"<type>": value}`.
-            fn wrapped<S: ::serde::Serializer, T: ::serde::Serialize>(
-                serializer: S,
-                tag: &str,
-                value: &T,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                let value = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
-                let mut map = ::serde_json::Map::new();
-                map.insert(tag.to_string(), value);
-                ::serde::Serialize::serialize(&map, serializer)
-            }
-        }
-    });
-    let from_json = (!unions.is_empty()).then(|| quote! {
-        fn from_json<T: ::serde::de::DeserializeOwned>(value: ::serde_json::Value) -> ::std::result::Result<T, ::serde_json::Error> {
-            ::serde_json::from_value(value)
-        }
-    });
-    quote!(#tagged #tagged_value #wrapped #from_json)
+    let mut used = Vec::new();
+    if !unions.is_empty() {
+        used.push(format_ident!("from_json"));
+    }
+    if unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| is_object(&m.ty))) {
+        used.push(format_ident!("tagged"));
+    }
+    if unions.iter().filter(discriminated).any(|u| ir.union(*u).members.iter().any(|m| !is_object(&m.ty))) {
+        used.push(format_ident!("tagged_value"));
+    }
+    if unions.iter().any(|u| ir.union(*u).encoding == UnionEncoding::Wrapped) {
+        used.push(format_ident!("wrapped"));
+    }
+    if used.is_empty() {
+        return quote!();
+    }
+    quote!(use ::apigen_runtime::unions::{#(#used),*};)
 }

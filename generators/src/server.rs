@@ -26,26 +26,33 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let bounds = if traits.is_empty() { quote!(Send + Sync + 'static) } else { quote!(#(super::api::#traits)+*) };
     let has_healthcheck = ops.iter().any(|o| o.op.method == Method::Get && o.op.path == "/_internal_/healthcheck");
     let routes = route_table(&ops);
-    let (healthcheck_route, healthcheck_fn) = if has_healthcheck {
-        (quote!(), quote!())
+    let healthcheck_route = if has_healthcheck {
+        quote!()
     } else {
-        (
-            quote!(.route("/_internal_/healthcheck", ::axum::routing::get(healthcheck))),
-            quote! {
-                async fn healthcheck() -> ::axum::response::Response {
-                    json(200, &::serde_json::json!({ "status": "healthy" }))
-                }
-            },
-        )
+        quote!(.route("/_internal_/healthcheck", ::axum::routing::get(::apigen_runtime::server::healthcheck)))
     };
     let handlers = ops.iter().map(|o| handler(ir, sid, o));
     let param_helpers = param_helpers(ir, sid, &ops);
-    let any_unit = ops.iter().any(|o| o.responses.iter().any(|r| !r.has_body()));
-    let empty = any_unit.then(|| quote! {
-        fn empty(status: u16) -> ::axum::response::Response {
-            ::axum::http::StatusCode::from_u16(status).unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR).into_response()
-        }
-    });
+    // The runtime's helpers this file calls, and no others.
+    let mut used: Vec<Ident> = Vec::new();
+    if !ops.is_empty() {
+        used.push(format_ident!("error"));
+    }
+    if ops.iter().any(|o| o.responses.iter().any(|r| !r.has_body())) {
+        used.push(format_ident!("empty"));
+    }
+    if ops.iter().any(|o| o.responses.iter().any(|r| r.has_body())) {
+        used.push(format_ident!("json"));
+    }
+    let params = || ops.iter().flat_map(|o| o.params.iter());
+    if params().any(|p| p.p.location == ParameterLocation::Header) {
+        used.push(format_ident!("header_pairs"));
+    }
+    if params().any(|p| p.p.location == ParameterLocation::Query) {
+        used.push(format_ident!("query_pairs"));
+    }
+    used.sort();
+    let uses = (!used.is_empty()).then(|| quote!(use ::apigen_runtime::server::{#(#used),*};));
     quote! {
         #![doc = #doc]
         #![doc = ""]
@@ -65,182 +72,47 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
                 .with_state(::std::sync::Arc::new(service))
         }
 
-        #healthcheck_fn
-
         #(#handlers)*
 
-        /// The JSON body of every error the server itself answers.
-        #[derive(Debug, ::serde::Serialize)]
-        struct ErrorBody {
-            code: &'static str,
-            messages: ::std::vec::Vec<::std::string::String>,
-        }
-
-        fn error(status: u16, code: &'static str, messages: ::std::vec::Vec<::std::string::String>) -> ::axum::response::Response {
-            json(status, &ErrorBody { code, messages })
-        }
-
-        fn json<B: ::serde::Serialize>(status: u16, body: &B) -> ::axum::response::Response {
-            let status = ::axum::http::StatusCode::from_u16(status).unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            match ::serde_json::to_vec(body) {
-                Ok(bytes) => (status, [(::axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response(),
-                Err(_) => ::axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            }
-        }
-
-        #empty
-
-        use ::axum::response::IntoResponse as _;
-
+        #uses
         #param_helpers
     }
 }
 
-/// The parsing helpers the handlers of this service use, and no others.
+/// The parameter parsing the handlers of this service use: the runtime's helpers, and how each
+/// enum of the spec parses.
 fn param_helpers(ir: &Ir, sid: ServiceId, ops: &[Op<'_>]) -> TokenStream {
     let params = || ops.iter().flat_map(|o| o.params.iter());
     if params().next().is_none() {
         return quote!();
     }
-    let has = |loc: ParameterLocation| params().any(|p| p.p.location == loc);
-    let any_list = params().any(|p| p.is_list);
-    let any_single = params().any(|p| !p.is_list);
-    let any_required = params().any(|p| {
+    let mut used: Vec<Ident> = Vec::new();
+    if params().any(|p| p.is_list) {
+        used.push(format_ident!("many"));
+    }
+    if params().any(|p| !p.is_list) {
+        used.push(format_ident!("one"));
+    }
+    if params().any(|p| {
         !p.is_list
             && !p.optional
             && p.p.presence.default().and_then(|d| default_expr(ir, sid, &p.p.ty, d, From::Sibling)).is_none()
-    });
-    let scalars: BTreeSet<String> = params()
-        .filter_map(|p| match p.scalar {
-            Type::Primitive(prim) => Some(prim.as_str().to_string()),
-            _ => None,
-        })
-        .collect();
-    let enums = param_enums(ir, ops);
-    let enum_impls = enums.iter().map(|ty| {
-        let t = rust_type(ir, ty, sid, From::Sibling);
+    }) {
+        used.push(format_ident!("required"));
+    }
+    let enum_impls = param_enums(ir, ops).into_iter().map(|ty| {
+        let t = rust_type(ir, &ty, sid, From::Sibling);
         quote! {
-            impl FromParam for #t {
+            impl ::apigen_runtime::params::FromParam for #t {
                 fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
                     Ok(<#t>::from(value))
                 }
             }
         }
     });
-    let query = has(ParameterLocation::Query).then(|| quote! {
-        fn query_pairs(query: Option<&str>) -> ::std::result::Result<::std::vec::Vec<(::std::string::String, ::std::string::String)>, ::std::string::String> {
-            ::serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| format!("query string: {e}"))
-        }
-    });
-    let headers = has(ParameterLocation::Header).then(|| quote! {
-        fn header_pairs(headers: &::axum::http::HeaderMap) -> ::std::vec::Vec<(::std::string::String, ::std::string::String)> {
-            headers
-                .iter()
-                .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string())))
-                .collect()
-        }
-    });
-    let one = any_single.then(|| quote! {
-        /// At most one value of `name`, parsed.
-        fn one<T: FromParam>(pairs: &[(::std::string::String, ::std::string::String)], name: &str, errors: &mut ::std::vec::Vec<::std::string::String>) -> Option<T> {
-            let found = values(pairs, name);
-            let last = found.last()?;
-            match T::from_param(last) {
-                Ok(v) => Some(v),
-                Err(e) => {
-                    errors.push(format!("{name}: {e}"));
-                    None
-                }
-            }
-        }
-    });
-    let many = any_list.then(|| quote! {
-        /// Every value of `name`, parsed (`?id=a&id=b`).
-        fn many<T: FromParam>(pairs: &[(::std::string::String, ::std::string::String)], name: &str, errors: &mut ::std::vec::Vec<::std::string::String>) -> ::std::vec::Vec<T> {
-            values(pairs, name)
-                .into_iter()
-                .filter_map(|v| match T::from_param(v) {
-                    Ok(v) => Some(v),
-                    Err(e) => {
-                        errors.push(format!("{name}: {e}"));
-                        None
-                    }
-                })
-                .collect()
-        }
-    });
-    let required = any_required.then(|| quote! {
-        /// A parameter that must be present.
-        fn required<T>(value: Option<T>, name: &str, errors: &mut ::std::vec::Vec<::std::string::String>) -> Option<T> {
-            if value.is_none() && !errors.iter().any(|e| e.starts_with(&format!("{name}:"))) {
-                errors.push(format!("{name}: is required"));
-            }
-            value
-        }
-    });
-    let impls = [
-        ("string", quote!(::std::string::String), quote!(Ok(value.to_string()))),
-        ("boolean", quote!(bool), quote!(value.parse().map_err(|_| format!("`{value}` is not true or false")))),
-        ("integer", quote!(i32), quote!(value.parse().map_err(|_| format!("`{value}` is not an integer")))),
-        ("long", quote!(i64), quote!(value.parse().map_err(|_| format!("`{value}` is not a long")))),
-        ("double", quote!(f64), quote!(value.parse().map_err(|_| format!("`{value}` is not a number")))),
-        (
-            "decimal",
-            quote!(::rust_decimal::Decimal),
-            quote!(value.parse().map_err(|_| format!("`{value}` is not a decimal"))),
-        ),
-        ("uuid", quote!(::uuid::Uuid), quote!(value.parse().map_err(|_| format!("`{value}` is not a uuid")))),
-        (
-            "date-iso8601",
-            quote!(::chrono::NaiveDate),
-            quote!(value.parse().map_err(|_| format!("`{value}` is not a date (YYYY-MM-DD)"))),
-        ),
-        (
-            "date-time-iso8601",
-            quote!(::chrono::DateTime<::chrono::FixedOffset>),
-            quote!(
-                ::chrono::DateTime::parse_from_rfc3339(value)
-                    .map_err(|_| format!("`{value}` is not an ISO 8601 date-time"))
-            ),
-        ),
-    ];
-    let opaque = has_opaque_params(ir, ops).then(|| {
-        quote! {
-            impl FromParam for ::serde_json::Value {
-                fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                    Ok(::serde_json::Value::String(value.to_string()))
-                }
-            }
-        }
-    });
-    let prim_impls = impls.iter().filter(|(name, _, _)| scalars.contains(*name)).map(|(_, ty, body)| {
-        quote! {
-            impl FromParam for #ty {
-                fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                    #body
-                }
-            }
-        }
-    });
     quote! {
-        /// The values of `name` in a query string or header map, in order.
-        fn values<'a>(pairs: &'a [(::std::string::String, ::std::string::String)], name: &str) -> ::std::vec::Vec<&'a str> {
-            pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-        }
+        use ::apigen_runtime::params::{#(#used),*};
 
-        #query
-        #headers
-        #one
-        #many
-        #required
-
-        /// Parses one path, query or header value.
-        trait FromParam: Sized {
-            fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String>;
-        }
-
-        #(#prim_impls)*
-        #opaque
         #(#enum_impls)*
     }
 }
@@ -258,14 +130,6 @@ pub(crate) fn param_enums(ir: &Ir, ops: &[Op<'_>]) -> Vec<Type> {
         }
     }
     set.into_iter().collect()
-}
-
-/// Whether a parameter's type is an enum known only by name (raw JSON: sent as its string).
-pub(crate) fn has_opaque_params(ir: &Ir, ops: &[Op<'_>]) -> bool {
-    ops.iter().flat_map(|o| o.params.iter()).any(|p| match p.scalar {
-        Type::Enum(id) => ir.service(ir.enum_(*id).service).format == SourceFormat::ImportSummary,
-        _ => false,
-    })
 }
 
 /// `.route("/users/{id}", get(h1).put(h2))` per path, paths sorted, methods in spec order.

@@ -16,7 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The dependencies the generated code needs, as `examples/user-service` declares them.
+/// The dependencies the generated code needs, as `examples/user-service` declares them, besides
+/// the runtime crate (by path: see `dependencies()`).
 const DEPENDENCIES: &str = r#"axum = { version = "0.8", default-features = false, features = ["http1", "json", "query", "tokio"] }
 reqwest = { version = "0.13", default-features = false }
 serde_urlencoded = "0.7"
@@ -27,6 +28,12 @@ serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 uuid = { version = "1", features = ["serde"] }
 "#;
+
+/// `apigen-runtime` from this repository, with the features generated servers and clients use.
+fn runtime_dependency() -> String {
+    let path = common::repo_root().join("runtime").canonicalize().unwrap();
+    format!("apigen-runtime = {{ path = {:?}, features = [\"server\", \"client\"] }}\n", path.display().to_string())
+}
 
 /// The repository's workspace lints, which `examples/user-service` inherits.
 const LINTS: &str = r#"[lints.rust]
@@ -143,7 +150,8 @@ fn write_crate(dir: &Path, package: &str, modules: &[Module]) {
         &dir.join("Cargo.toml"),
         &format!(
             "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [lib]\ndoctest = false\n\n[dependencies]\n{DEPENDENCIES}\n{LINTS}"
+             [lib]\ndoctest = false\n\n[dependencies]\n{}{DEPENDENCIES}\n{LINTS}",
+            runtime_dependency()
         ),
     );
     let mut lib = String::from("//! Generated models, one module per spec repository.\n\n");

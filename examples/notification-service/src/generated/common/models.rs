@@ -5,21 +5,9 @@
 //! Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings.
 
 #![allow(deprecated)]
-/// A value outside the `minimum`/`maximum` the spec declares.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidationError {
-    /// The JSON path of the value, e.g. `user.name`.
-    pub field: &'static str,
-    pub message: ::std::string::String,
-}
+const _: () = ::apigen_runtime::require(1);
 
-impl ::std::fmt::Display for ValidationError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl ::std::error::Error for ValidationError {}
+pub use ::apigen_runtime::ValidationError;
 
 /// The category of a generic error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

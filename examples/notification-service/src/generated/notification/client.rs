@@ -5,263 +5,58 @@
 //! Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings.
 
 #![allow(deprecated)]
-/// How failed requests are retried: only idempotent methods (GET, PUT, DELETE, HEAD,
-/// OPTIONS) unless `retry_non_idempotent`, on transport errors and on 429, 502, 503, 504.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Retry {
-    /// Attempts in all, the first included; 1 disables retries.
-    pub max_attempts: u32,
-    pub initial_backoff: ::std::time::Duration,
-    pub max_backoff: ::std::time::Duration,
-    pub retry_non_idempotent: bool,
-}
-
-impl Default for Retry {
-    fn default() -> Self {
-        Retry {
-            max_attempts: 3,
-            initial_backoff: ::std::time::Duration::from_millis(100),
-            max_backoff: ::std::time::Duration::from_secs(2),
-            retry_non_idempotent: false,
-        }
-    }
-}
-
-/// Why a call produced no declared response.
-#[derive(Debug)]
-pub enum ClientError {
-    /// The base URL or a built URL is not valid.
-    InvalidUrl(::std::string::String),
-    /// No response: connection refused, timeout, reset.
-    Transport(::reqwest::Error),
-    /// A declared status whose body does not match the declared type.
-    Decode { status: u16, message: ::std::string::String, body: ::std::string::String },
-    /// A status the spec does not declare for this operation; the body is kept.
-    UnexpectedStatus { status: u16, body: ::std::string::String },
-}
-
-impl ::std::fmt::Display for ClientError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            ClientError::InvalidUrl(url) => write!(f, "invalid url: {url}"),
-            ClientError::Transport(e) => write!(f, "transport error: {e}"),
-            ClientError::Decode { status, message, .. } => {
-                write!(f, "cannot decode the {status} response: {message}")
-            }
-            ClientError::UnexpectedStatus { status, .. } => {
-                write!(f, "unexpected status {status}")
-            }
-        }
-    }
-}
-
-impl ::std::error::Error for ClientError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            ClientError::Transport(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+pub use ::apigen_runtime::client::{ClientError, Retry};
 
 /// A client of the service over HTTP. Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: ::reqwest::Client,
-    base_url: ::reqwest::Url,
-    headers: ::reqwest::header::HeaderMap,
-    retry: Retry,
+    transport: ::apigen_runtime::client::Transport,
 }
 
 impl Client {
     /// A client of the service at `base_url` (e.g. `http://127.0.0.1:8080`), with a 30 s timeout.
     pub fn new(base_url: &str) -> ::std::result::Result<Self, ClientError> {
-        let base_url = ::reqwest::Url::parse(base_url)
-            .map_err(|e| ClientError::InvalidUrl(format!("{base_url}: {e}")))?;
-        let http = ::reqwest::Client::builder()
-            .timeout(::std::time::Duration::from_secs(30))
-            .build()
-            .map_err(ClientError::Transport)?;
         Ok(Client {
-            http,
-            base_url,
-            headers: ::reqwest::header::HeaderMap::new(),
-            retry: Retry::default(),
+            transport: ::apigen_runtime::client::Transport::new(base_url)?,
         })
     }
     /// Uses this reqwest client (its timeouts, TLS and proxy settings).
-    pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.http = http;
-        self
+    pub fn with_http_client(self, http: ::reqwest::Client) -> Self {
+        Client {
+            transport: self.transport.with_http_client(http),
+        }
     }
     /// Sends this header with every request (e.g. an authorization token).
     pub fn with_header(
-        mut self,
+        self,
         name: &str,
         value: &str,
     ) -> ::std::result::Result<Self, ClientError> {
-        let name = ::reqwest::header::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|e| ClientError::InvalidUrl(format!("header name {name}: {e}")))?;
-        let value = ::reqwest::header::HeaderValue::from_str(value)
-            .map_err(|e| ClientError::InvalidUrl(format!("header value: {e}")))?;
-        self.headers.insert(name, value);
-        Ok(self)
+        Ok(Client {
+            transport: self.transport.with_header(name, value)?,
+        })
     }
     /// A timeout for each attempt of each request.
     pub fn with_timeout(
-        mut self,
+        self,
         timeout: ::std::time::Duration,
     ) -> ::std::result::Result<Self, ClientError> {
-        self.http = ::reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(ClientError::Transport)?;
-        Ok(self)
+        Ok(Client {
+            transport: self.transport.with_timeout(timeout)?,
+        })
     }
-    pub fn with_retry(mut self, retry: Retry) -> Self {
-        self.retry = retry;
-        self
-    }
-    /// The base URL with these path segments appended, each percent-encoded.
-    fn url(
-        &self,
-        segments: &[&str],
-    ) -> ::std::result::Result<::reqwest::Url, ClientError> {
-        let mut url = self.base_url.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|_| ClientError::InvalidUrl(self.base_url.to_string()))?;
-            path.pop_if_empty();
-            for segment in segments {
-                path.push(segment);
-            }
-        }
-        Ok(url)
-    }
-    /// Sends a request, retrying as `self.retry` allows; returns the status and body.
-    async fn send(
-        &self,
-        method: ::reqwest::Method,
-        url: ::reqwest::Url,
-        headers: ::reqwest::header::HeaderMap,
-        body: ::std::option::Option<::std::vec::Vec<u8>>,
-    ) -> ::std::result::Result<(u16, ::std::vec::Vec<u8>), ClientError> {
-        let idempotent = matches!(
-            method, ::reqwest::Method::GET | ::reqwest::Method::PUT |
-            ::reqwest::Method::DELETE | ::reqwest::Method::HEAD |
-            ::reqwest::Method::OPTIONS
-        );
-        let retries = if idempotent || self.retry.retry_non_idempotent {
-            self.retry.max_attempts.max(1)
-        } else {
-            1
-        };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .headers(self.headers.clone())
-                .headers(headers.clone());
-            if let Some(body) = &body {
-                request = request
-                    .header(::reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
-            let outcome = match request.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    match response.bytes().await {
-                        Ok(bytes) => Ok((status, bytes.to_vec())),
-                        Err(e) => Err(ClientError::Transport(e)),
-                    }
-                }
-                Err(e) => Err(ClientError::Transport(e)),
-            };
-            let retryable = match &outcome {
-                Ok((status, _)) => matches!(status, 429 | 502 | 503 | 504),
-                Err(_) => true,
-            };
-            if !retryable || attempt >= retries {
-                return outcome;
-            }
-            ::tokio::time::sleep(backoff(&self.retry, attempt)).await;
+    pub fn with_retry(self, retry: Retry) -> Self {
+        Client {
+            transport: self.transport.with_retry(retry),
         }
     }
 }
 
-/// Exponential backoff with full jitter: a random wait in [0, min(max, initial · 2^(n-1))].
-fn backoff(retry: &Retry, attempt: u32) -> ::std::time::Duration {
-    let cap = retry
-        .initial_backoff
-        .saturating_mul(1u32 << (attempt - 1).min(16))
-        .min(retry.max_backoff);
-    let nanos = ::std::time::SystemTime::now()
-        .duration_since(::std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let mut x = u64::from(nanos) ^ (u64::from(attempt) << 32) ^ 0x9e37_79b9_7f4a_7c15;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    let fraction = (x % 1_000) as u32;
-    cap * fraction / 1_000
-}
+use ::apigen_runtime::client::{decode, encode};
 
-fn decode<T: ::serde::de::DeserializeOwned>(
-    status: u16,
-    body: &[u8],
-) -> ::std::result::Result<T, ClientError> {
-    ::serde_json::from_slice(body)
-        .map_err(|e| ClientError::Decode {
-            status,
-            message: e.to_string(),
-            body: ::std::string::String::from_utf8_lossy(body).into_owned(),
-        })
-}
+use ::apigen_runtime::params::ToParam as _;
 
-fn encode<T: ::serde::Serialize>(
-    body: &T,
-) -> ::std::result::Result<::std::vec::Vec<u8>, ClientError> {
-    ::serde_json::to_vec(body)
-        .map_err(|e| ClientError::Decode {
-            status: 0,
-            message: e.to_string(),
-            body: ::std::string::String::new(),
-        })
-}
-
-/// Formats one path, query or header value as the server parses it.
-trait ToParam {
-    fn to_param(&self) -> ::std::string::String;
-}
-
-impl ToParam for ::std::string::String {
-    fn to_param(&self) -> ::std::string::String {
-        self.clone()
-    }
-}
-
-macro_rules! to_param_display {
-    ($($t:ty),*) => {
-        $(impl ToParam for $t { fn to_param(& self) -> ::std::string::String { self
-        .to_string() } })*
-    };
-}
-
-to_param_display!(
-    bool, i32, i64, f64, ::rust_decimal::Decimal, ::uuid::Uuid, ::chrono::NaiveDate
-);
-
-impl ToParam for ::chrono::DateTime<::chrono::FixedOffset> {
-    fn to_param(&self) -> ::std::string::String {
-        self.to_rfc3339()
-    }
-}
-
-impl ToParam for super::models::Channel {
+impl ::apigen_runtime::params::ToParam for super::models::Channel {
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
@@ -276,9 +71,10 @@ impl super::api::Healthchecks for Client {
         super::api::HealthchecksGetHealthcheckResponse,
         ClientError,
     > {
-        let url = self.url(&["_internal_", "healthcheck"])?;
+        let url = self.transport.url(&["_internal_", "healthcheck"])?;
         let headers = ::reqwest::header::HeaderMap::new();
         let (status, bytes) = self
+            .transport
             .send(::reqwest::Method::GET, url, headers, None)
             .await?;
         match status {
@@ -291,12 +87,7 @@ impl super::api::Healthchecks for Client {
                     ),
                 )
             }
-            status => {
-                Err(ClientError::UnexpectedStatus {
-                    status,
-                    body: ::std::string::String::from_utf8_lossy(&bytes).into_owned(),
-                })
-            }
+            status => Err(::apigen_runtime::client::unexpected(status, &bytes)),
         }
     }
 }
@@ -307,7 +98,7 @@ impl super::api::Notifications for Client {
         &self,
         request: super::api::NotificationsGetRequest,
     ) -> ::std::result::Result<super::api::NotificationsGetResponse, ClientError> {
-        let mut url = self.url(&["notifications"])?;
+        let mut url = self.transport.url(&["notifications"])?;
         for value in request.id.iter().flatten() {
             url.query_pairs_mut().append_pair("id", &value.to_param());
         }
@@ -325,6 +116,7 @@ impl super::api::Notifications for Client {
         }
         let headers = ::reqwest::header::HeaderMap::new();
         let (status, bytes) = self
+            .transport
             .send(::reqwest::Method::GET, url, headers, None)
             .await?;
         match status {
@@ -337,21 +129,17 @@ impl super::api::Notifications for Client {
                     ),
                 )
             }
-            status => {
-                Err(ClientError::UnexpectedStatus {
-                    status,
-                    body: ::std::string::String::from_utf8_lossy(&bytes).into_owned(),
-                })
-            }
+            status => Err(::apigen_runtime::client::unexpected(status, &bytes)),
         }
     }
     async fn post(
         &self,
         request: super::api::NotificationsPostRequest,
     ) -> ::std::result::Result<super::api::NotificationsPostResponse, ClientError> {
-        let url = self.url(&["notifications"])?;
+        let url = self.transport.url(&["notifications"])?;
         let headers = ::reqwest::header::HeaderMap::new();
         let (status, bytes) = self
+            .transport
             .send(::reqwest::Method::POST, url, headers, Some(encode(&request.body)?))
             .await?;
         match status {
@@ -371,24 +159,20 @@ impl super::api::Notifications for Client {
                     ),
                 )
             }
-            status => {
-                Err(ClientError::UnexpectedStatus {
-                    status,
-                    body: ::std::string::String::from_utf8_lossy(&bytes).into_owned(),
-                })
-            }
+            status => Err(::apigen_runtime::client::unexpected(status, &bytes)),
         }
     }
     async fn get_by_id(
         &self,
         request: super::api::NotificationsGetByIdRequest,
     ) -> ::std::result::Result<super::api::NotificationsGetByIdResponse, ClientError> {
-        let mut url = self.url(&["notifications", &request.id.to_param()])?;
+        let mut url = self.transport.url(&["notifications", &request.id.to_param()])?;
         for value in request.expand.iter().flatten() {
             url.query_pairs_mut().append_pair("expand", &value.to_param());
         }
         let headers = ::reqwest::header::HeaderMap::new();
         let (status, bytes) = self
+            .transport
             .send(::reqwest::Method::GET, url, headers, None)
             .await?;
         match status {
@@ -400,12 +184,7 @@ impl super::api::Notifications for Client {
                 )
             }
             404u16 => Ok(super::api::NotificationsGetByIdResponse::NotFound),
-            status => {
-                Err(ClientError::UnexpectedStatus {
-                    status,
-                    body: ::std::string::String::from_utf8_lossy(&bytes).into_owned(),
-                })
-            }
+            status => Err(::apigen_runtime::client::unexpected(status, &bytes)),
         }
     }
     async fn delete_by_id(
@@ -415,20 +194,16 @@ impl super::api::Notifications for Client {
         super::api::NotificationsDeleteByIdResponse,
         ClientError,
     > {
-        let url = self.url(&["notifications", &request.id.to_param()])?;
+        let url = self.transport.url(&["notifications", &request.id.to_param()])?;
         let headers = ::reqwest::header::HeaderMap::new();
         let (status, bytes) = self
+            .transport
             .send(::reqwest::Method::DELETE, url, headers, None)
             .await?;
         match status {
             204u16 => Ok(super::api::NotificationsDeleteByIdResponse::NoContent),
             404u16 => Ok(super::api::NotificationsDeleteByIdResponse::NotFound),
-            status => {
-                Err(ClientError::UnexpectedStatus {
-                    status,
-                    body: ::std::string::String::from_utf8_lossy(&bytes).into_owned(),
-                })
-            }
+            status => Err(::apigen_runtime::client::unexpected(status, &bytes)),
         }
     }
 }

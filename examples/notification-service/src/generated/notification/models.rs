@@ -5,21 +5,9 @@
 //! Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings.
 
 #![allow(deprecated)]
-/// A value outside the `minimum`/`maximum` the spec declares.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidationError {
-    /// The JSON path of the value, e.g. `user.name`.
-    pub field: &'static str,
-    pub message: ::std::string::String,
-}
+const _: () = ::apigen_runtime::require(1);
 
-impl ::std::fmt::Display for ValidationError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl ::std::error::Error for ValidationError {}
+pub use ::apigen_runtime::ValidationError;
 
 /// How a notification reaches the user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -314,26 +302,4 @@ impl<'de> ::serde::Deserialize<'de> for NotificationEvent {
     }
 }
 
-/// Serializes an object member with the discriminator field added.
-fn tagged<S: ::serde::Serializer, T: ::serde::Serialize>(
-    serializer: S,
-    discriminator: &str,
-    tag: &str,
-    value: &T,
-) -> ::std::result::Result<S::Ok, S::Error> {
-    let mut json = ::serde_json::to_value(value)
-        .map_err(<S::Error as ::serde::ser::Error>::custom)?;
-    if let ::serde_json::Value::Object(map) = &mut json {
-        map.insert(
-            discriminator.to_string(),
-            ::serde_json::Value::String(tag.to_string()),
-        );
-    }
-    ::serde::Serialize::serialize(&json, serializer)
-}
-
-fn from_json<T: ::serde::de::DeserializeOwned>(
-    value: ::serde_json::Value,
-) -> ::std::result::Result<T, ::serde_json::Error> {
-    ::serde_json::from_value(value)
-}
+use ::apigen_runtime::unions::{from_json, tagged};

@@ -5,21 +5,9 @@
 //! Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings.
 
 #![allow(deprecated)]
-/// A value outside the `minimum`/`maximum` the spec declares.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidationError {
-    /// The JSON path of the value, e.g. `user.name`.
-    pub field: &'static str,
-    pub message: ::std::string::String,
-}
+const _: () = ::apigen_runtime::require(1);
 
-impl ::std::fmt::Display for ValidationError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl ::std::error::Error for ValidationError {}
+pub use ::apigen_runtime::ValidationError;
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Circle {
@@ -78,8 +66,4 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-fn from_json<T: ::serde::de::DeserializeOwned>(
-    value: ::serde_json::Value,
-) -> ::std::result::Result<T, ::serde_json::Error> {
-    ::serde_json::from_value(value)
-}
+use ::apigen_runtime::unions::from_json;

@@ -14,13 +14,12 @@ pub fn router<T: super::api::Drawings>(service: T) -> ::axum::Router {
     ::axum::Router::new()
         .route("/drawings", ::axum::routing::post(drawings_post::<T>))
         .route("/drawings/{id}", ::axum::routing::get(drawings_get_by_id::<T>))
-        .route("/_internal_/healthcheck", ::axum::routing::get(healthcheck))
+        .route(
+            "/_internal_/healthcheck",
+            ::axum::routing::get(::apigen_runtime::server::healthcheck),
+        )
         .layer(::axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(::std::sync::Arc::new(service))
-}
-
-async fn healthcheck() -> ::axum::response::Response {
-    json(200, &::serde_json::json!({ "status" : "healthy" }))
 }
 
 /// `POST /drawings`
@@ -84,85 +83,6 @@ async fn drawings_get_by_id<T: super::api::Drawings>(
     }
 }
 
-/// The JSON body of every error the server itself answers.
-#[derive(Debug, ::serde::Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    messages: ::std::vec::Vec<::std::string::String>,
-}
+use ::apigen_runtime::server::{empty, error, json};
 
-fn error(
-    status: u16,
-    code: &'static str,
-    messages: ::std::vec::Vec<::std::string::String>,
-) -> ::axum::response::Response {
-    json(status, &ErrorBody { code, messages })
-}
-
-fn json<B: ::serde::Serialize>(status: u16, body: &B) -> ::axum::response::Response {
-    let status = ::axum::http::StatusCode::from_u16(status)
-        .unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-    match ::serde_json::to_vec(body) {
-        Ok(bytes) => {
-            (status, [(::axum::http::header::CONTENT_TYPE, "application/json")], bytes)
-                .into_response()
-        }
-        Err(_) => ::axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-fn empty(status: u16) -> ::axum::response::Response {
-    ::axum::http::StatusCode::from_u16(status)
-        .unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response()
-}
-
-use ::axum::response::IntoResponse as _;
-
-/// The values of `name` in a query string or header map, in order.
-fn values<'a>(
-    pairs: &'a [(::std::string::String, ::std::string::String)],
-    name: &str,
-) -> ::std::vec::Vec<&'a str> {
-    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-}
-
-/// At most one value of `name`, parsed.
-fn one<T: FromParam>(
-    pairs: &[(::std::string::String, ::std::string::String)],
-    name: &str,
-    errors: &mut ::std::vec::Vec<::std::string::String>,
-) -> Option<T> {
-    let found = values(pairs, name);
-    let last = found.last()?;
-    match T::from_param(last) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            errors.push(format!("{name}: {e}"));
-            None
-        }
-    }
-}
-
-/// A parameter that must be present.
-fn required<T>(
-    value: Option<T>,
-    name: &str,
-    errors: &mut ::std::vec::Vec<::std::string::String>,
-) -> Option<T> {
-    if value.is_none() && !errors.iter().any(|e| e.starts_with(&format!("{name}:"))) {
-        errors.push(format!("{name}: is required"));
-    }
-    value
-}
-
-/// Parses one path, query or header value.
-trait FromParam: Sized {
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String>;
-}
-
-impl FromParam for ::std::string::String {
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        Ok(value.to_string())
-    }
-}
+use ::apigen_runtime::params::{one, required};

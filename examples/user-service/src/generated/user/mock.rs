@@ -9,24 +9,7 @@ type Handler<Req, Resp> = ::std::option::Option<
     ::std::boxed::Box<dyn Fn(Req) -> Resp + Send + Sync>,
 >;
 
-/// Why the mock could not answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MockError {
-    /// No override, and no finite example exists (a required recursive field).
-    NoExample(&'static str),
-}
-
-impl ::std::fmt::Display for MockError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            MockError::NoExample(op) => {
-                write!(f, "no example response for `{op}`: override it on the mock")
-            }
-        }
-    }
-}
-
-impl ::std::error::Error for MockError {}
+pub use ::apigen_runtime::MockError;
 
 /// Every operation of the service in memory. Without overrides, each answers its first
 /// success response with an example value.

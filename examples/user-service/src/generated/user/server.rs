@@ -19,13 +19,12 @@ pub fn router<T: super::api::Users>(service: T) -> ::axum::Router {
                 .put(users_put_by_id::<T>)
                 .delete(users_delete_by_id::<T>),
         )
-        .route("/_internal_/healthcheck", ::axum::routing::get(healthcheck))
+        .route(
+            "/_internal_/healthcheck",
+            ::axum::routing::get(::apigen_runtime::server::healthcheck),
+        )
         .layer(::axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(::std::sync::Arc::new(service))
-}
-
-async fn healthcheck() -> ::axum::response::Response {
-    json(200, &::serde_json::json!({ "status" : "healthy" }))
 }
 
 /// `GET /users`
@@ -224,124 +223,11 @@ async fn users_delete_by_id<T: super::api::Users>(
     }
 }
 
-/// The JSON body of every error the server itself answers.
-#[derive(Debug, ::serde::Serialize)]
-struct ErrorBody {
-    code: &'static str,
-    messages: ::std::vec::Vec<::std::string::String>,
-}
+use ::apigen_runtime::server::{empty, error, json, query_pairs};
 
-fn error(
-    status: u16,
-    code: &'static str,
-    messages: ::std::vec::Vec<::std::string::String>,
-) -> ::axum::response::Response {
-    json(status, &ErrorBody { code, messages })
-}
+use ::apigen_runtime::params::{many, one, required};
 
-fn json<B: ::serde::Serialize>(status: u16, body: &B) -> ::axum::response::Response {
-    let status = ::axum::http::StatusCode::from_u16(status)
-        .unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-    match ::serde_json::to_vec(body) {
-        Ok(bytes) => {
-            (status, [(::axum::http::header::CONTENT_TYPE, "application/json")], bytes)
-                .into_response()
-        }
-        Err(_) => ::axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-fn empty(status: u16) -> ::axum::response::Response {
-    ::axum::http::StatusCode::from_u16(status)
-        .unwrap_or(::axum::http::StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response()
-}
-
-use ::axum::response::IntoResponse as _;
-
-/// The values of `name` in a query string or header map, in order.
-fn values<'a>(
-    pairs: &'a [(::std::string::String, ::std::string::String)],
-    name: &str,
-) -> ::std::vec::Vec<&'a str> {
-    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-}
-
-fn query_pairs(
-    query: Option<&str>,
-) -> ::std::result::Result<
-    ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    ::std::string::String,
-> {
-    ::serde_urlencoded::from_str(query.unwrap_or(""))
-        .map_err(|e| format!("query string: {e}"))
-}
-
-/// At most one value of `name`, parsed.
-fn one<T: FromParam>(
-    pairs: &[(::std::string::String, ::std::string::String)],
-    name: &str,
-    errors: &mut ::std::vec::Vec<::std::string::String>,
-) -> Option<T> {
-    let found = values(pairs, name);
-    let last = found.last()?;
-    match T::from_param(last) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            errors.push(format!("{name}: {e}"));
-            None
-        }
-    }
-}
-
-/// Every value of `name`, parsed (`?id=a&id=b`).
-fn many<T: FromParam>(
-    pairs: &[(::std::string::String, ::std::string::String)],
-    name: &str,
-    errors: &mut ::std::vec::Vec<::std::string::String>,
-) -> ::std::vec::Vec<T> {
-    values(pairs, name)
-        .into_iter()
-        .filter_map(|v| match T::from_param(v) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors.push(format!("{name}: {e}"));
-                None
-            }
-        })
-        .collect()
-}
-
-/// A parameter that must be present.
-fn required<T>(
-    value: Option<T>,
-    name: &str,
-    errors: &mut ::std::vec::Vec<::std::string::String>,
-) -> Option<T> {
-    if value.is_none() && !errors.iter().any(|e| e.starts_with(&format!("{name}:"))) {
-        errors.push(format!("{name}: is required"));
-    }
-    value
-}
-
-/// Parses one path, query or header value.
-trait FromParam: Sized {
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String>;
-}
-
-impl FromParam for ::std::string::String {
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        Ok(value.to_string())
-    }
-}
-
-impl FromParam for i64 {
-    fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-        value.parse().map_err(|_| format!("`{value}` is not a long"))
-    }
-}
-
-impl FromParam for super::models::UserStatus {
+impl ::apigen_runtime::params::FromParam for super::models::UserStatus {
     fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
         Ok(<super::models::UserStatus>::from(value))
     }
