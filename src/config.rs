@@ -42,6 +42,14 @@ pub struct App {
     /// Settings of the models generator, which every other generator's types follow.
     #[serde(default)]
     pub models: ModelSettings,
+    /// Write a crate of this name at `output` (Cargo.toml, src/lib.rs, modules under src/)
+    /// instead of a folder of modules.
+    #[serde(default, rename = "crate")]
+    pub krate: Option<String>,
+    /// Where the crate's `apigen-runtime` dependency is, relative to apigen.toml; default: the
+    /// runtime this apigen was built with.
+    #[serde(default)]
+    pub runtime: Option<String>,
 }
 
 /// `[apps.<name>.models]`: extra derives and type replacements (see `generators::Settings`).

@@ -93,6 +93,27 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Generate a complete crate from spec files, without any apigen.toml: Cargo.toml (exactly
+    /// the dependencies the generated code uses), src/lib.rs, a module per service.
+    ///
+    /// Exit codes: 0 written, 1 spec errors, 2 usage or I/O error.
+    Generate {
+        /// Spec files or folders (folders are searched for *.json).
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// The crate's folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// The crate's name; default: the folder's name.
+        #[arg(long = "crate")]
+        krate: Option<String>,
+        /// Generators to run, comma-separated; default: all of them.
+        #[arg(long, value_delimiter = ',')]
+        generators: Vec<String>,
+        /// The apigen-runtime crate to depend on; default: the one this apigen was built with.
+        #[arg(long)]
+        runtime: Option<PathBuf>,
+    },
     /// Print the documentation of a diagnostic code or rule, e.g. `apigen explain E0024`.
     Explain { code: String },
 }
@@ -122,6 +143,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff { paths, against, format, config } => diff(paths, against, format, config),
         Command::Lint { paths, format, config } => lint(paths, format, config),
         Command::Update { apps, check, config } => update(apps, check, config),
+        Command::Generate { specs, out, krate, generators, runtime } => {
+            generate(specs, out, krate, generators, runtime)
+        }
         Command::Check { paths, against, format, config } => check(paths, against, format, config),
     }
 }
@@ -278,7 +302,7 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
     }
     let mut planned = Vec::new();
     for (name, app) in &selected {
-        let files = generators::plan::plan(&compilation.ir, &apigen::update::generator_app(name, app))?;
+        let files = apigen::update::app_files(cfg, &compilation, name, app)?;
         planned.extend(apigen::update::compare(name, &out_dir(app), files, &others(name))?);
     }
     let stale = planned.iter().filter(|p| p.state != apigen::update::State::Unchanged).count();
@@ -304,6 +328,60 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
             .collect();
         let entry = cache::Entry::new(key.clone(), &walked, &read, &outputs);
         let _ = entry.store(&cache::path(&cfg.root, name));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(
+    specs: Vec<PathBuf>,
+    out: PathBuf,
+    krate: Option<String>,
+    generators: Vec<String>,
+    runtime: Option<PathBuf>,
+) -> Result<ExitCode> {
+    let compilation = apigen::repo::compile_paths(&specs, &compiler::Config::default())?;
+    if compilation.has_errors() {
+        render::emit(&compilation.diagnostics, &compilation.sources, Format::Text)
+            .context("cannot write the report")?;
+        eprintln!("error: the specs have errors; nothing was generated");
+        return Ok(ExitCode::from(1));
+    }
+    let ir = &compilation.ir;
+    let services: Vec<String> = ir
+        .services
+        .iter()
+        .filter(|s| s.format != compiler::ir::SourceFormat::ImportSummary)
+        .map(|s| s.key.clone())
+        .collect();
+    let generators = if generators.is_empty() {
+        generators::Generator::ALL.iter().map(|g| g.as_str().to_string()).collect()
+    } else {
+        generators
+    };
+    let name = match krate {
+        Some(n) => n,
+        None => std::path::absolute(&out)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .context("give the crate a name with --crate")?,
+    };
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        bail!("`{name}` is not a valid crate name: use letters, digits, `-` and `_`");
+    }
+    let app =
+        generators::plan::App { name: name.clone(), services, clients: Vec::new(), generators, ..Default::default() };
+    let files = generators::plan::plan(ir, &app)?;
+    let runtime = runtime.unwrap_or_else(apigen::update::built_runtime);
+    let spec = generators::plan::CrateSpec {
+        name: name.clone(),
+        runtime: apigen::update::runtime_dependency(&out, &runtime)?,
+        standalone: true,
+    };
+    let files = generators::plan::into_crate(files, &spec);
+    let planned = apigen::update::compare(&name, &out, files, &[])?;
+    apigen::update::write(&planned)?;
+    for p in &planned {
+        println!("{}: {} → {} ({})", p.app, p.generator, files::display_name(&p.path), p.state.as_str());
     }
     Ok(ExitCode::SUCCESS)
 }

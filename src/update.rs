@@ -81,10 +81,68 @@ pub fn select<'c>(config: &'c Config, apps: &[String]) -> Result<Vec<(&'c String
 pub fn plan(config: &Config, compilation: &Compilation, apps: &[String]) -> Result<Vec<Planned>> {
     let mut planned = Vec::new();
     for (name, app) in select(config, apps)? {
-        let files = generators::plan::plan(&compilation.ir, &generator_app(name, app))?;
+        let files = app_files(config, compilation, name, app)?;
         planned.extend(compare(name, &config.root.join(&app.output), files, &other_outputs(config, name))?);
     }
     Ok(planned)
+}
+
+/// Every file of one app: its plan, made a crate when the app asks for one.
+pub fn app_files(
+    config: &Config,
+    compilation: &Compilation,
+    name: &str,
+    app: &App,
+) -> Result<Vec<generators::plan::Planned>> {
+    let files = generators::plan::plan(&compilation.ir, &generator_app(name, app))?;
+    let Some(krate) = &app.krate else { return Ok(files) };
+    let out = config.root.join(&app.output);
+    let runtime = match &app.runtime {
+        Some(path) => config.root.join(path),
+        None => built_runtime(),
+    };
+    let spec = generators::plan::CrateSpec {
+        name: krate.clone(),
+        runtime: runtime_dependency(&out, &runtime)?,
+        standalone: false,
+    };
+    Ok(generators::plan::into_crate(files, &spec))
+}
+
+/// The `apigen-runtime` of the repository this apigen was built from.
+pub fn built_runtime() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime")
+}
+
+/// `path = "<runtime relative to the crate>"`, so that the generated Cargo.toml holds no absolute
+/// path when both live in one tree.
+pub fn runtime_dependency(crate_dir: &Path, runtime: &Path) -> Result<String> {
+    let runtime = std::fs::canonicalize(runtime)
+        .with_context(|| format!("cannot find apigen-runtime at `{}`", runtime.display()))?;
+    if !runtime.join("Cargo.toml").is_file() {
+        bail!("`{}` is not the apigen-runtime crate (it has no Cargo.toml)", runtime.display());
+    }
+    std::fs::create_dir_all(crate_dir).with_context(|| format!("cannot create folder `{}`", crate_dir.display()))?;
+    let from = std::fs::canonicalize(crate_dir).with_context(|| format!("cannot read `{}`", crate_dir.display()))?;
+    let path = relative(&from, &runtime).unwrap_or(runtime);
+    Ok(format!("path = {:?}", path.to_string_lossy().replace('\\', "/")))
+}
+
+/// `to` as seen from `from`, both absolute: `../../runtime`.
+fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
+    let (a, b): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// The output folders of the apps other than `name`: inside this app's folder, they are theirs.
@@ -153,7 +211,10 @@ pub fn generated_files(dir: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let path = entry.path();
             let kind = entry.file_type().with_context(|| format!("cannot read `{}`", path.display()))?;
             if kind.is_dir() {
-                if !skip.iter().any(|s| s == &path) {
+                // A crate's build output and hidden folders are never generated code.
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if !skip.iter().any(|s| s == &path) && name != "target" && !name.starts_with('.') {
                     stack.push(path);
                 }
                 continue;

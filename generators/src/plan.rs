@@ -123,6 +123,90 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
     Ok(out)
 }
 
+/// How an app's files become a crate of their own (`apigen generate`, or `crate = "name"` in
+/// apigen.toml): the modules under `src/`, a `src/lib.rs`, and a Cargo.toml naming exactly the
+/// dependencies the generated code uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateSpec {
+    pub name: String,
+    /// Where `apigen-runtime` comes from, as a Cargo dependency's table without its features:
+    /// `path = "../runtime"` or `version = "0.1"`.
+    pub runtime: String,
+    /// Adds an empty `[workspace]`, so the crate builds on its own wherever it is written.
+    pub standalone: bool,
+}
+
+/// The dependencies generated code may name, each with how to depend on it. The crate's
+/// Cargo.toml lists those whose path (`::axum::`) occurs in some generated file.
+const DEPENDENCIES: &[(&str, &str, &str)] = &[
+    (
+        "axum",
+        "::axum::",
+        r#"{ version = "0.8", default-features = false, features = ["http1", "json", "query", "tokio"] }"#,
+    ),
+    ("chrono", "::chrono::", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#),
+    ("reqwest", "::reqwest::", r#"{ version = "0.13", default-features = false }"#),
+    (
+        "rust_decimal",
+        "::rust_decimal::",
+        r#"{ version = "1", default-features = false, features = ["serde-float", "std"] }"#,
+    ),
+    ("serde", "::serde::", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", "::serde_json::", r#""1""#),
+    ("uuid", "::uuid::", r#"{ version = "1", features = ["serde"] }"#),
+];
+
+/// Turns a plan into a crate: every file moves under `src/`, the top `mod.rs` becomes
+/// `src/lib.rs`, and `Cargo.toml` is added. Sorted by path, like a plan.
+pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Vec<Planned> {
+    let rust: String =
+        files.iter().filter(|p| p.file.kind == crate::FileKind::Rust).map(|p| p.file.contents.as_str()).collect();
+    let mut features = Vec::new();
+    if files.iter().any(|p| p.generator == "server") {
+        features.push("\"server\"");
+    }
+    if files.iter().any(|p| p.generator == "client") {
+        features.push("\"client\"");
+    }
+    let mut deps = format!("apigen-runtime = {{ {}, features = [{}] }}\n", spec.runtime, features.join(", "));
+    for (name, path, how) in DEPENDENCIES {
+        if rust.contains(path) {
+            deps.push_str(&format!("{name} = {how}\n"));
+        }
+    }
+    let workspace =
+        if spec.standalone { "\n# Its own workspace: it builds wherever it is written.\n[workspace]\n" } else { "" };
+    let cargo = format!(
+        "{}\n\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [lib]\ndoctest = false\n\n[dependencies]\n{deps}{workspace}",
+        crate::FileKind::Toml.header(),
+        spec.name
+    );
+    let mut out: Vec<Planned> = files
+        .into_iter()
+        .map(|mut p| {
+            if p.file.path == "mod.rs" {
+                let body = p.file.contents.strip_prefix(crate::HEADER).unwrap_or(&p.file.contents).trim_start();
+                p.file.contents = format!(
+                    "{}\n\n//! The code apigen generates for `{}`: one module per service.\n\n{body}",
+                    crate::HEADER,
+                    spec.name
+                );
+                p.file.path = "src/lib.rs".into();
+            } else {
+                p.file.path = format!("src/{}", p.file.path);
+            }
+            p
+        })
+        .collect();
+    out.push(Planned {
+        generator: "crate".into(),
+        file: File { path: "Cargo.toml".into(), kind: crate::FileKind::Toml, contents: cargo },
+    });
+    out.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    out
+}
+
 /// Runs `f` on every item on all available cores, keeping the items' order. Generation of one
 /// large service's files dominates the run; its five files take about as long each.
 fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
@@ -249,6 +333,40 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "app `app`: no service with key `API Service` in the spec repository (services: api); did you mean `api`?"
+        );
+    }
+
+    #[test]
+    fn a_crate_names_exactly_the_dependencies_its_code_uses() {
+        let ir = with_namespace(&[("common.json", COMMON), ("shop.json", SHOP)]);
+        let spec = CrateSpec { name: "shop-api".into(), runtime: r#"path = "../runtime""#.into(), standalone: true };
+        let files = into_crate(plan(&ir, &app(&["shop"], &[], &["client"])).unwrap(), &spec);
+        assert_eq!(
+            paths(&files),
+            [
+                "Cargo.toml",
+                "src/common/mod.rs",
+                "src/common/models.rs",
+                "src/lib.rs",
+                "src/shop/api.rs",
+                "src/shop/client.rs",
+                "src/shop/mod.rs",
+                "src/shop/models.rs"
+            ]
+        );
+        let cargo = &files[0].file.contents;
+        assert!(cargo.starts_with("# @generated") && cargo.contains("name = \"shop-api\""), "{cargo}");
+        assert!(cargo.contains(r#"apigen-runtime = { path = "../runtime", features = ["client"] }"#), "{cargo}");
+        assert!(
+            cargo.contains("reqwest = ") && cargo.contains("rust_decimal = ") && cargo.contains("serde = "),
+            "{cargo}"
+        );
+        assert!(!cargo.contains("axum") && !cargo.contains("uuid") && !cargo.contains("chrono"), "{cargo}");
+        assert!(cargo.ends_with("[workspace]\n"), "{cargo}");
+        let lib = &files[3].file.contents;
+        assert!(
+            lib.starts_with(crate::HEADER) && lib.contains("pub mod shop;") && lib.contains("//! The code"),
+            "{lib}"
         );
     }
 
