@@ -377,7 +377,7 @@ fn generate(
         runtime: apigen::update::runtime_dependency(&out, &runtime)?,
         standalone: true,
     };
-    let files = generators::plan::into_crate(files, &spec);
+    let files = generators::plan::into_crate(files, &spec)?;
     let planned = apigen::update::compare(&name, &out, files, &[])?;
     apigen::update::write(&planned)?;
     for p in &planned {

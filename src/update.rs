@@ -106,7 +106,7 @@ pub fn app_files(
         runtime: runtime_dependency(&out, &runtime)?,
         standalone: false,
     };
-    Ok(generators::plan::into_crate(files, &spec))
+    Ok(generators::plan::into_crate(files, &spec)?)
 }
 
 /// The `apigen-runtime` of the repository this apigen was built from.

@@ -71,6 +71,8 @@ pub enum GenerateError {
     Unsupported { service: String, generator: &'static str, detail: String },
     #[error("setting `{setting}`: `{value}` is not a Rust path ({message})")]
     Setting { setting: String, value: String, message: String },
+    #[error("template `{template}` failed: {message} (a bug in apigen)")]
+    Template { template: &'static str, message: String },
     #[error("generated code for `{file}` does not parse: {message} (a bug in apigen's `{generator}` generator)")]
     InvalidTokens { generator: &'static str, file: String, message: String },
 }

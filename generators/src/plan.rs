@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use compiler::ir::{Ir, ServiceId, SourceFormat};
 
+use askama::Template as _;
+
 use crate::{File, GenerateError, Generator, Settings};
 
 /// What one app asks for, as `apigen.toml` says it.
@@ -158,7 +160,7 @@ const DEPENDENCIES: &[(&str, &str, &str)] = &[
 
 /// Turns a plan into a crate: every file moves under `src/`, the top `mod.rs` becomes
 /// `src/lib.rs`, and `Cargo.toml` is added. Sorted by path, like a plan.
-pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Vec<Planned> {
+pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Result<Vec<Planned>, GenerateError> {
     let rust: String =
         files.iter().filter(|p| p.file.kind == crate::FileKind::Rust).map(|p| p.file.contents.as_str()).collect();
     let mut features = Vec::new();
@@ -168,20 +170,18 @@ pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Vec<Planned> {
     if files.iter().any(|p| p.generator == "client") {
         features.push("\"client\"");
     }
-    let mut deps = format!("apigen-runtime = {{ {}, features = [{}] }}\n", spec.runtime, features.join(", "));
-    for (name, path, how) in DEPENDENCIES {
-        if rust.contains(path) {
-            deps.push_str(&format!("{name} = {how}\n"));
-        }
+    let deps: Vec<(&str, &str)> =
+        DEPENDENCIES.iter().filter(|(_, path, _)| rust.contains(path)).map(|(name, _, how)| (*name, *how)).collect();
+    let cargo = CargoToml {
+        header: crate::FileKind::Toml.header(),
+        name: &spec.name,
+        runtime: &spec.runtime,
+        features: features.join(", "),
+        deps,
+        standalone: spec.standalone,
     }
-    let workspace =
-        if spec.standalone { "\n# Its own workspace: it builds wherever it is written.\n[workspace]\n" } else { "" };
-    let cargo = format!(
-        "{}\n\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [lib]\ndoctest = false\n\n[dependencies]\n{deps}{workspace}",
-        crate::FileKind::Toml.header(),
-        spec.name
-    );
+    .render()
+    .map_err(|e| GenerateError::Template { template: "Cargo.toml", message: e.to_string() })?;
     let mut out: Vec<Planned> = files
         .into_iter()
         .map(|mut p| {
@@ -204,7 +204,19 @@ pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Vec<Planned> {
         file: File { path: "Cargo.toml".into(), kind: crate::FileKind::Toml, contents: cargo },
     });
     out.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-    out
+    Ok(out)
+}
+
+/// The crate's manifest (`templates/Cargo.toml`): files that are not Rust come from templates.
+#[derive(askama::Template)]
+#[template(path = "Cargo.toml", escape = "none")]
+struct CargoToml<'a> {
+    header: &'a str,
+    name: &'a str,
+    runtime: &'a str,
+    features: String,
+    deps: Vec<(&'a str, &'a str)>,
+    standalone: bool,
 }
 
 /// Runs `f` on every item on all available cores, keeping the items' order. Generation of one
@@ -340,7 +352,7 @@ mod tests {
     fn a_crate_names_exactly_the_dependencies_its_code_uses() {
         let ir = with_namespace(&[("common.json", COMMON), ("shop.json", SHOP)]);
         let spec = CrateSpec { name: "shop-api".into(), runtime: r#"path = "../runtime""#.into(), standalone: true };
-        let files = into_crate(plan(&ir, &app(&["shop"], &[], &["client"])).unwrap(), &spec);
+        let files = into_crate(plan(&ir, &app(&["shop"], &[], &["client"])).unwrap(), &spec).unwrap();
         assert_eq!(
             paths(&files),
             [
