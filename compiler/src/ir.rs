@@ -139,6 +139,34 @@ pub struct Service {
     pub attributes: Vec<Attribute>,
 }
 
+impl Service {
+    /// A service with a name, a key and a source, and nothing in it yet.
+    pub fn new(name: String, key: String, format: SourceFormat) -> Self {
+        Service {
+            name,
+            key,
+            namespace: String::new(),
+            organization: None,
+            version: None,
+            base_url: None,
+            description: None,
+            info: Info::default(),
+            format,
+            headers: Vec::new(),
+            imports: Vec::new(),
+            security_schemes: Vec::new(),
+            security: Security::default(),
+            enums: Vec::new(),
+            models: Vec::new(),
+            unions: Vec::new(),
+            interfaces: Vec::new(),
+            resources: Vec::new(),
+            annotations: Vec::new(),
+            attributes: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Info {
     pub contact_name: Option<String>,

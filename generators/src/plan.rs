@@ -251,12 +251,21 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R>
 mod tests {
     use super::*;
 
-    fn ir(specs: &[(&str, &str)]) -> Ir {
+    fn compiled(specs: &[(&str, &str)], config: &compiler::Config) -> Ir {
         let inputs =
             specs.iter().map(|(n, t)| compiler::Input { name: n.to_string(), bytes: t.as_bytes().to_vec() }).collect();
-        let c = compiler::compile(inputs, &compiler::Config::default(), &mut compiler::NoLoader);
+        let c = compiler::compile(inputs, config, &mut compiler::NoLoader);
         assert!(!c.has_errors(), "{:?}", c.diagnostics);
         c.ir
+    }
+
+    fn ir(specs: &[(&str, &str)]) -> Ir {
+        compiled(specs, &compiler::Config::default())
+    }
+
+    /// Imports by apibuilder URL need the organization's namespace.
+    fn with_namespace(specs: &[(&str, &str)]) -> Ir {
+        compiled(specs, &compiler::Config { organization_namespace: Some("com.acme".into()), ..Default::default() })
     }
 
     const COMMON: &str =
@@ -277,15 +286,6 @@ mod tests {
             generators: generators.iter().map(|s| s.to_string()).collect(),
             settings: Settings::default(),
         }
-    }
-
-    fn with_namespace(specs: &[(&str, &str)]) -> Ir {
-        let inputs =
-            specs.iter().map(|(n, t)| compiler::Input { name: n.to_string(), bytes: t.as_bytes().to_vec() }).collect();
-        let config = compiler::Config { organization_namespace: Some("com.acme".into()), ..Default::default() };
-        let c = compiler::compile(inputs, &config, &mut compiler::NoLoader);
-        assert!(!c.has_errors(), "{:?}", c.diagnostics);
-        c.ir
     }
 
     #[test]

@@ -147,28 +147,7 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
     let description = l.r.opt_str(root_obj, "description", "the spec");
     let info = l.info(root_obj);
 
-    l.ir.services.push(Service {
-        name,
-        key,
-        namespace: String::new(),
-        organization: None,
-        version: None,
-        base_url,
-        description,
-        info,
-        format: SourceFormat::ApiJson,
-        headers: Vec::new(),
-        imports: Vec::new(),
-        security_schemes: Vec::new(),
-        security: Security::default(),
-        enums: Vec::new(),
-        models: Vec::new(),
-        unions: Vec::new(),
-        interfaces: Vec::new(),
-        resources: Vec::new(),
-        annotations: Vec::new(),
-        attributes: Vec::new(),
-    });
+    l.ir.services.push(Service { base_url, description, info, ..Service::new(name, key, SourceFormat::ApiJson) });
     l.map.insert(Site::Service(service_id), l.r.loc(root.span));
 
     // Imports are resolved later, across the whole repository.

@@ -231,26 +231,9 @@ fn summary_service(
     let sid = ServiceId(c.ir.services.len() as u32);
     let key = summary.application.clone().unwrap_or_else(|| summary.namespace.clone());
     let s = Service {
-        name: key.clone(),
-        key,
         namespace: summary.namespace.clone(),
-        organization: None,
-        version: None,
-        base_url: None,
         description: Some(format!("declared by the import summary of `{uri}`")),
-        info: Info::default(),
-        format: SourceFormat::ImportSummary,
-        headers: Vec::new(),
-        imports: Vec::new(),
-        security_schemes: Vec::new(),
-        security: Security::default(),
-        enums: Vec::new(),
-        models: Vec::new(),
-        unions: Vec::new(),
-        interfaces: Vec::new(),
-        resources: Vec::new(),
-        annotations: Vec::new(),
-        attributes: Vec::new(),
+        ..Service::new(key.clone(), key, SourceFormat::ImportSummary)
     };
     c.ir.services.push(s);
     declare_summary_types(c, sid, &summary);

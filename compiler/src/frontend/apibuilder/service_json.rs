@@ -120,27 +120,14 @@ pub(crate) fn lower(
             info.license_url = r.opt_str(l, "url", "`info.license`");
         }
     }
+    let key = application.clone().unwrap_or_else(|| names::url_key(&name));
     ir.services.push(Service {
-        key: application.clone().unwrap_or_else(|| names::url_key(&name)),
-        name,
-        namespace: String::new(),
         organization,
         version,
         base_url,
         description,
         info,
-        format: SourceFormat::ServiceJson,
-        headers: Vec::new(),
-        imports: Vec::new(),
-        security_schemes: Vec::new(),
-        security: Security::default(),
-        enums: Vec::new(),
-        models: Vec::new(),
-        unions: Vec::new(),
-        interfaces: Vec::new(),
-        resources: Vec::new(),
-        annotations: Vec::new(),
-        attributes: Vec::new(),
+        ..Service::new(name, key, SourceFormat::ServiceJson)
     });
     map.insert(Site::Service(sid), r.loc(root.span));
     let mut l = Lower { r, ir, map, sid };
