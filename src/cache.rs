@@ -41,12 +41,18 @@ fn hash_file(path: &Path) -> Option<String> {
     std::fs::read(path).ok().map(|b| hash(&b))
 }
 
-/// What every app's cache entry shares: the executable and the configuration.
-pub fn key(config_file: &Path) -> Result<String> {
+/// What every app's cache entry shares: the executable, the configuration as parsed, and
+/// whatever else the generated text depends on beyond the files read (`extra`: where each crate
+/// finds the runtime, which moves with the project).
+pub fn key(config_text: &str, extra: &[String]) -> Result<String> {
     let exe = std::env::current_exe().context("cannot find the apigen executable")?;
     let mut h = blake3::Hasher::new();
     h.update(&std::fs::read(&exe).with_context(|| format!("cannot read `{}`", exe.display()))?);
-    h.update(&std::fs::read(config_file).with_context(|| format!("cannot read `{}`", config_file.display()))?);
+    h.update(config_text.as_bytes());
+    for e in extra {
+        h.update(&(e.len() as u64).to_le_bytes());
+        h.update(e.as_bytes());
+    }
     Ok(h.finalize().to_hex().to_string())
 }
 

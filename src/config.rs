@@ -106,8 +106,9 @@ pub struct Config {
     pub file: ConfigFile,
     /// The folder holding apigen.toml.
     pub root: PathBuf,
-    /// apigen.toml itself.
+    /// apigen.toml itself, and its text as read (the update cache hashes exactly what was parsed).
     pub path: PathBuf,
+    pub text: String,
 }
 
 impl Config {
@@ -148,11 +149,27 @@ pub fn load(path: &Path) -> Result<Config> {
         }
     }
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(Config { file, root, path: path.to_path_buf() })
+    for (name, app) in &file.apps {
+        if let Some(krate) = &app.krate
+            && !valid_crate_name(krate)
+        {
+            anyhow::bail!(
+                "invalid `{}`: app `{name}`: `{krate}` is not a valid crate name (a letter, then letters, digits, `-` or `_`)",
+                path.display()
+            );
+        }
+    }
+    Ok(Config { file, root, path: path.to_path_buf(), text })
 }
 
 /// A relative path without `.` segments or trailing slashes, so that `out/` and `./out` compare
 /// equal.
 fn normalize(path: &Path) -> PathBuf {
     path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+}
+
+/// What Cargo accepts as a package name: a letter, then letters, digits, `-` and `_`.
+pub fn valid_crate_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

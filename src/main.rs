@@ -265,7 +265,14 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
     let specs = relative_to_cwd(cfg.specs_dir());
     let walked = files::collect(std::slice::from_ref(&specs))?;
     let selected = apigen::update::select(cfg, &apps)?;
-    let key = cache::key(&cfg.path)?;
+    // Where each crate finds the runtime moves with the project, not with any file it reads.
+    let mut runtimes = Vec::new();
+    for (name, app) in &selected {
+        if app.krate.is_some() {
+            runtimes.push(format!("{name}: {}", apigen::update::app_runtime(cfg, app)?));
+        }
+    }
+    let key = cache::key(&cfg.text, &runtimes)?;
     let out_dir = |app: &config::App| relative_to_cwd(cfg.root.join(&app.output));
     let others = |name: &str| -> Vec<PathBuf> {
         apigen::update::other_outputs(cfg, name).into_iter().map(relative_to_cwd).collect()
@@ -319,8 +326,8 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
         return Ok(ExitCode::from(1));
     }
     // The disk now holds exactly the plan: remember it. A cache that cannot be written only
-    // makes the next run slower.
-    for (name, _) in &selected {
+    // makes the next run slower; `--check` writes nothing at all.
+    for (name, _) in selected.iter().filter(|_| !check) {
         let outputs: Vec<(PathBuf, &str, &[u8])> = planned
             .iter()
             .filter(|p| &p.app == *name && p.state != apigen::update::State::Deleted)
@@ -365,8 +372,8 @@ fn generate(
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .context("give the crate a name with --crate")?,
     };
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        bail!("`{name}` is not a valid crate name: use letters, digits, `-` and `_`");
+    if !config::valid_crate_name(&name) {
+        bail!("`{name}` is not a valid crate name: a letter, then letters, digits, `-` or `_` (name it with --crate)");
     }
     let app =
         generators::plan::App { name: name.clone(), services, clients: Vec::new(), generators, ..Default::default() };

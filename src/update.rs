@@ -96,17 +96,19 @@ pub fn app_files(
 ) -> Result<Vec<generators::plan::Planned>> {
     let files = generators::plan::plan(&compilation.ir, &generator_app(name, app))?;
     let Some(krate) = &app.krate else { return Ok(files) };
-    let out = config.root.join(&app.output);
+    let spec =
+        generators::plan::CrateSpec { name: krate.clone(), runtime: app_runtime(config, app)?, standalone: false };
+    Ok(generators::plan::into_crate(files, &spec)?)
+}
+
+/// How a crate app's Cargo.toml depends on the runtime: by its `runtime` path (relative to
+/// apigen.toml), else the runtime this apigen was built with, as seen from the crate's folder.
+pub fn app_runtime(config: &Config, app: &App) -> Result<String> {
     let runtime = match &app.runtime {
         Some(path) => config.root.join(path),
         None => built_runtime(),
     };
-    let spec = generators::plan::CrateSpec {
-        name: krate.clone(),
-        runtime: runtime_dependency(&out, &runtime)?,
-        standalone: false,
-    };
-    Ok(generators::plan::into_crate(files, &spec)?)
+    runtime_dependency(&config.root.join(&app.output), &runtime)
 }
 
 /// The `apigen-runtime` of the repository this apigen was built from.
@@ -122,8 +124,13 @@ pub fn runtime_dependency(crate_dir: &Path, runtime: &Path) -> Result<String> {
     if !runtime.join("Cargo.toml").is_file() {
         bail!("`{}` is not the apigen-runtime crate (it has no Cargo.toml)", runtime.display());
     }
-    std::fs::create_dir_all(crate_dir).with_context(|| format!("cannot create folder `{}`", crate_dir.display()))?;
-    let from = std::fs::canonicalize(crate_dir).with_context(|| format!("cannot read `{}`", crate_dir.display()))?;
+    // The crate's folder may not exist yet (and `--check` creates nothing): resolve the part of
+    // it that does, so that symbolic links are seen as the runtime's path sees them.
+    let abs = absolute(crate_dir);
+    let existing = abs.ancestors().find(|a| a.exists()).unwrap_or(Path::new("/"));
+    let from = std::fs::canonicalize(existing)
+        .with_context(|| format!("cannot read `{}`", existing.display()))?
+        .join(abs.strip_prefix(existing).unwrap_or(Path::new("")));
     let path = relative(&from, &runtime).unwrap_or(runtime);
     Ok(format!("path = {:?}", path.to_string_lossy().replace('\\', "/")))
 }
@@ -181,7 +188,15 @@ pub fn compare(
         };
         out.push(Planned { app: app.to_string(), generator: p.generator, path, contents: p.file.contents, state });
     }
-    for path in generated_files(out_dir, others)? {
+    // A crate's generated files are its Cargo.toml and what is under src/; nothing else in its
+    // folder is looked at.
+    let crate_layout = wanted.contains(&out_dir.join("Cargo.toml"));
+    let scan = if crate_layout { out_dir.join("src") } else { out_dir.to_path_buf() };
+    let mut found = generated_files(&scan, others)?;
+    if crate_layout && is_generated(&out_dir.join("Cargo.toml"), FileKind::Toml).unwrap_or(false) {
+        found.push(out_dir.join("Cargo.toml"));
+    }
+    for path in found {
         if !wanted.contains(&path) {
             out.push(Planned {
                 app: app.to_string(),
@@ -198,6 +213,9 @@ pub fn compare(
 /// Every regular file under `dir` (not under `skip`) whose kind apigen knows and whose first line
 /// carries the `@generated` mark, sorted. A missing folder has none.
 pub fn generated_files(dir: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    // Compared as absolute paths without `.` segments: from inside an output folder, it is `.`
+    // and its entries `./x`, while another app's folder may be named `x`.
+    let skip: Vec<PathBuf> = skip.iter().map(|p| absolute(p)).collect();
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -211,10 +229,9 @@ pub fn generated_files(dir: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let path = entry.path();
             let kind = entry.file_type().with_context(|| format!("cannot read `{}`", path.display()))?;
             if kind.is_dir() {
-                // A crate's build output and hidden folders are never generated code.
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                if !skip.iter().any(|s| s == &path) && name != "target" && !name.starts_with('.') {
+                // Hidden folders and build output (Cargo tags its target dirs) are never generated code.
+                let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                if !hidden && !path.join("CACHEDIR.TAG").is_file() && !skip.contains(&absolute(&path)) {
                     stack.push(path);
                 }
                 continue;
@@ -231,6 +248,12 @@ pub fn generated_files(dir: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// `path` made absolute, without `.` segments.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 
 /// Reads only the first line's worth of a file.

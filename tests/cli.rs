@@ -446,6 +446,9 @@ fn update_deletes_orphaned_generated_files_and_check_flags_them() {
     assert!(stdout(&o).contains("shop: orphan → out/common/models.rs (stale)"), "{}", stdout(&o));
     assert!(!stdout(&o).contains("inner/"), "another app's files are not this app's: {}", stdout(&o));
     assert!(dir.join("out/common/models.rs").is_file(), "--check deletes nothing");
+    // From inside the output folder too, the inner app's folder is the inner app's.
+    let o = apigen(&dir.join("out"), &["update", "--check", "--app", "shop"]);
+    assert!(!stdout(&o).contains("inner/"), "run from inside: {}", stdout(&o));
     let o = apigen(&dir, &["check"]);
     assert!(stdout(&o).contains("out/common/models.rs is no longer generated"), "{}", stdout(&o));
 

@@ -106,9 +106,18 @@ fn typed(ty: &Type, literal: &Literal, enums: &[Vec<(String, String)>]) -> Optio
                 _ => None,
             },
             Primitive::Integer | Primitive::Long => text.trim().parse::<i64>().ok().map(Literal::from),
-            Primitive::Double | Primitive::Decimal => {
+            Primitive::Double => {
                 let n: serde_json::Number = serde_json::from_str(text.trim()).ok()?;
                 Some(Literal::Number(n))
+            }
+            // A decimal with more digits than an f64 keeps exactly stays its text.
+            Primitive::Decimal => {
+                let n: serde_json::Number = serde_json::from_str(text.trim()).ok()?;
+                Some(if significant_digits(text.trim()) > 15 {
+                    Literal::String(text.trim().to_string())
+                } else {
+                    Literal::Number(n)
+                })
             }
             Primitive::Json | Primitive::Object => match literal {
                 Literal::String(s) => serde_json::from_str(s).ok(),
@@ -151,6 +160,14 @@ fn typed(ty: &Type, literal: &Literal, enums: &[Vec<(String, String)>]) -> Optio
     }
 }
 
+/// The digits from the first to the last non-zero one of a decimal number's text, which an f64
+/// must hold to keep it exactly: `-0.00120e5` has 2.
+fn significant_digits(text: &str) -> usize {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len().max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +185,14 @@ mod tests {
         assert_eq!(typed(&list, &Literal::from("[1, \"2\"]"), &none), Some(serde_json::json!([1, 2])));
         let s = Type::Primitive(Primitive::String);
         assert_eq!(typed(&s, &Literal::from(10), &none), Some(Literal::from("10")));
+        let d = Type::Primitive(Primitive::Decimal);
+        assert_eq!(typed(&d, &Literal::from("1.50"), &none), Some(serde_json::json!(1.5)));
+        assert_eq!(
+            typed(&d, &Literal::from("12345678901234567.89"), &none),
+            Some(Literal::from("12345678901234567.89")),
+            "digits an f64 cannot hold are kept"
+        );
+        assert_eq!(significant_digits("-0.00120e5"), 2);
         let e = Type::Enum(EnumId(0));
         let enums = vec![vec![("in_stock".to_string(), "IN-STOCK".to_string())]];
         assert_eq!(typed(&e, &Literal::from("in_stock"), &enums), Some(Literal::from("IN-STOCK")));

@@ -299,7 +299,7 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
         }
     };
     let checks: Vec<TokenStream> =
-        m.fields.iter().zip(&idents).filter_map(|(f, ident)| bound_check(&m.name, f, ident)).collect();
+        m.fields.iter().zip(&idents).filter_map(|(f, ident)| bound_check(ir, &m.name, f, ident)).collect();
     let validate = if checks.is_empty() {
         quote!()
     } else {
@@ -328,13 +328,19 @@ fn model_item(ir: &Ir, sid: ServiceId, id: ModelId, boxed: &BTreeSet<(Type, Type
 }
 
 /// Whether a model gets a `validate()` method (it declares a bound on some field).
-pub(crate) fn has_validation(m: &Model) -> bool {
-    m.fields.iter().any(|f| bound_check(&m.name, f, &field_ident(&f.name)).is_some())
+pub(crate) fn has_validation(ir: &Ir, id: ModelId) -> bool {
+    let m = ir.model(id);
+    rust::replaced(ir, &Type::Model(id)).is_none()
+        && m.fields.iter().any(|f| bound_check(ir, &m.name, f, &field_ident(&f.name)).is_some())
 }
 
 /// A bound check: the length of strings, the size of collections, the value of numbers, as the
 /// constraints of the field's type say.
-fn bound_check(model: &str, f: &Field, ident: &proc_macro2::Ident) -> Option<TokenStream> {
+fn bound_check(ir: &Ir, model: &str, f: &Field, ident: &proc_macro2::Ident) -> Option<TokenStream> {
+    // A type the app replaces is the app's to check.
+    if rust::replaced(ir, &f.ty).is_some() {
+        return None;
+    }
     let path = format!("{model}.{}", f.name);
     let c = &f.constraints;
     let counts = |counts: &Counts| -> Vec<(Limit, &'static str)> {

@@ -111,14 +111,15 @@ thread_local! {
 }
 
 pub(crate) fn with_settings<R>(settings: ParsedSettings, f: impl FnOnce() -> R) -> R {
-    struct Reset;
-    impl Drop for Reset {
+    /// Puts back what was there before, even when `f` panics.
+    struct Restore(Option<ParsedSettings>);
+    impl Drop for Restore {
         fn drop(&mut self) {
-            SETTINGS.with(|s| *s.borrow_mut() = ParsedSettings::default());
+            let previous = self.0.take().unwrap_or_default();
+            SETTINGS.with(|s| *s.borrow_mut() = previous);
         }
     }
-    SETTINGS.with(|s| *s.borrow_mut() = settings);
-    let _reset = Reset;
+    let _restore = Restore(Some(SETTINGS.with(|s| s.replace(settings))));
     f()
 }
 

@@ -275,7 +275,7 @@ fn handler(ir: &Ir, sid: ServiceId, o: &Op<'_>) -> TokenStream {
         BodyKind::Typed(ty) => {
             let t = rust_type(ir, ty, sid, From::Sibling);
             let validate = match ty {
-                Type::Model(m) if has_validation(ir.model(*m)) => quote! {
+                Type::Model(m) if has_validation(ir, *m) => quote! {
                     if let Err(e) = body.validate() {
                         return error(422, "invalid_body", vec![e.to_string()]);
                     }

@@ -169,8 +169,9 @@ pub fn backoff(retry: &Retry, attempt: u32) -> Duration {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    let fraction = (x % 1_000) as u32;
-    cap * fraction / 1_000
+    let fraction = (x % 1_000) as f64 / 1_000.0;
+    // Below the cap, so no overflow whatever the cap is.
+    cap.mul_f64(fraction)
 }
 
 /// A response body of a declared status, decoded as its declared type.
@@ -203,6 +204,8 @@ mod tests {
             assert!(backoff(&retry, attempt) <= retry.max_backoff);
         }
         assert!(backoff(&retry, 1) <= retry.initial_backoff);
+        let huge = Retry { max_backoff: Duration::MAX, initial_backoff: Duration::MAX, ..Retry::default() };
+        assert!(backoff(&huge, 30) <= Duration::MAX);
     }
 
     #[test]
