@@ -17,7 +17,7 @@ pub(crate) fn place_apibuilder_bounds(ir: &mut Ir) {
     for i in interfaces.iter_mut().filter(|i| apibuilder[i.service.index()]) {
         i.fields.iter_mut().for_each(|f| place(&f.ty, &mut f.constraints));
     }
-    for (_, service) in services.iter_mut().enumerate().filter(|(s, _)| apibuilder[*s]) {
+    for (service, _) in services.iter_mut().zip(&apibuilder).filter(|(_, a)| **a) {
         service.headers.iter_mut().for_each(|h| place(&h.ty, &mut h.constraints));
     }
     for op in operations.iter_mut() {

@@ -30,7 +30,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     let enum_items = enums.iter().map(|id| enum_item(ir.enum_(*id)));
     let model_items = models.iter().map(|id| model_item(ir, sid, *id, &boxed));
     let union_items = unions.iter().map(|id| union_item(ir, sid, *id, &boxed));
-    let validation = validation_error();
+    let runtime = runtime_imports();
     let doc = format!(" Models of the `{}` service ({}).", s.name, s.namespace);
     quote! {
         #![doc = #doc]
@@ -38,7 +38,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
         #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
         #![allow(deprecated)]
 
-        #validation
+        #runtime
         #(#enum_items)*
         #(#model_items)*
         #(#union_items)*
@@ -125,7 +125,9 @@ pub(crate) fn boxed_edges(ir: &Ir, sid: ServiceId) -> BTreeSet<(Type, Type)> {
     out
 }
 
-fn validation_error() -> TokenStream {
+/// The runtime level this code needs, and the runtime's `ValidationError` under the name the
+/// generated `validate()` methods use.
+fn runtime_imports() -> TokenStream {
     quote! {
         const _: () = ::apigen_runtime::require(1);
 

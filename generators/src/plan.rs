@@ -138,9 +138,10 @@ pub struct CrateSpec {
     pub standalone: bool,
 }
 
-/// The dependencies generated code may name, each with how to depend on it. The crate's
-/// Cargo.toml lists those whose path (`::axum::`) occurs in some generated file.
-const DEPENDENCIES: &[(&str, &str, &str)] = &[
+/// The dependencies generated code may name: the crate, the path it is named by in generated
+/// code, and how to depend on it. A generated crate's Cargo.toml lists those whose path
+/// (`::axum::`) occurs in some generated file.
+pub const DEPENDENCIES: &[(&str, &str, &str)] = &[
     (
         "axum",
         "::axum::",

@@ -16,18 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The dependencies the generated code needs, as `examples/user-service` declares them, besides
-/// the runtime crate (by path: see `dependencies()`).
-const DEPENDENCIES: &str = r#"axum = { version = "0.8", default-features = false, features = ["http1", "json", "query", "tokio"] }
-reqwest = { version = "0.13", default-features = false }
-serde_urlencoded = "0.7"
-tokio = { version = "1", features = ["time"] }
-chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
-rust_decimal = { version = "1", default-features = false, features = ["serde-float", "std"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-uuid = { version = "1", features = ["serde"] }
-"#;
+/// Every dependency generated code may name, as the Cargo.toml of a generated crate declares it
+/// (one list, `generators::plan::DEPENDENCIES`), besides the runtime (by path).
+fn dependencies() -> String {
+    generators::plan::DEPENDENCIES.iter().map(|(name, _, how)| format!("{name} = {how}\n")).collect()
+}
 
 /// `apigen-runtime` from this repository, with the features generated servers and clients use.
 fn runtime_dependency() -> String {
@@ -150,8 +143,9 @@ fn write_crate(dir: &Path, package: &str, modules: &[Module]) {
         &dir.join("Cargo.toml"),
         &format!(
             "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [lib]\ndoctest = false\n\n[dependencies]\n{}{DEPENDENCIES}\n{LINTS}",
-            runtime_dependency()
+             [lib]\ndoctest = false\n\n[dependencies]\n{}{}\n{LINTS}",
+            runtime_dependency(),
+            dependencies()
         ),
     );
     let mut lib = String::from("//! Generated models, one module per spec repository.\n\n");
