@@ -9,6 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::rust::{self, From, docs, field_ident, rust_type, type_ident};
+use crate::{Part, part};
 
 /// What every generator needs to know about one operation.
 #[derive(Debug)]
@@ -67,71 +68,95 @@ pub fn resource_trait(ir: &Ir, r: &Resource) -> Ident {
     type_ident(&r.plural.rsplit('.').next().unwrap_or(&r.plural).to_upper_camel_case())
 }
 
+/// The resources of a service that have operations, in a stable order (by type name).
+pub fn resources(ir: &Ir, sid: ServiceId) -> Vec<ResourceId> {
+    let mut resources: Vec<ResourceId> = ir.service(sid).resources.clone();
+    resources.retain(|r| !ir.resource(*r).operations.is_empty());
+    resources.sort_by_key(|r| ir.resource(*r).type_name.clone());
+    resources
+}
+
 /// The operations of a service, in a stable order (resource, then path, then method).
 pub fn operations(ir: &Ir, sid: ServiceId) -> Vec<Op<'_>> {
-    let mut out = Vec::new();
-    let mut resources: Vec<ResourceId> = ir.service(sid).resources.clone();
-    resources.sort_by_key(|r| ir.resource(*r).type_name.clone());
-    for rid in resources {
-        let r = ir.resource(rid);
-        let trait_name = resource_trait(ir, r);
-        let rpath = r.path.clone().unwrap_or_default();
-        let mut ops: Vec<OperationId> = r.operations.clone();
-        ops.sort_by_key(|o| (ir.operation(*o).path.clone(), ir.operation(*o).method));
-        let mut used = std::collections::BTreeSet::new();
-        for oid in ops {
-            let op = ir.operation(oid);
-            let mut method = rust::method_ident(op, &rpath);
-            if !used.insert(method.to_string()) {
-                method = format_ident!("{}_{}", method.to_string().trim_start_matches("r#"), used.len());
-                used.insert(method.to_string());
-            }
-            let request = format_ident!("{}Request", method_type_name(&trait_name, &method));
-            let response = format_ident!("{}Response", method_type_name(&trait_name, &method));
-            let mut params: Vec<Param<'_>> = op
-                .parameters
-                .iter()
-                .filter(|p| p.location != ParameterLocation::Form)
-                .map(|p| param(ir, sid, p))
-                .collect();
-            // The request struct holds the JSON body as `body`; a parameter of that name moves aside.
-            for p in &mut params {
-                if p.ident == "body" && op.body.is_some() {
-                    p.ident = format_ident!("body_param");
-                }
-            }
-            let body = match (&op.body, op.parameters.iter().any(|p| p.location == ParameterLocation::Form)) {
-                (Some(b), _) => BodyKind::Typed(b.ty()),
-                (None, true) => BodyKind::Form,
-                (None, false) => BodyKind::None,
-            };
-            let mut responses: Vec<Resp<'_>> = op
-                .responses
-                .iter()
-                .map(|resp| Resp {
-                    code: resp.code,
-                    variant: status_variant(resp.code),
-                    ty: resp.ty(),
-                    description: resp.description.as_deref(),
-                })
-                .collect();
-            responses.sort_by_key(|r| match r.code {
-                ResponseCode::Status(c) => u32::from(c),
-                ResponseCode::Range(class) => u32::from(class) * 100 + 99,
-                ResponseCode::Default => 1000,
-            });
-            out.push(Op {
-                op,
-                id: oid,
-                resource_trait: trait_name.clone(),
-                method,
-                request,
-                response,
-                params,
-                body,
-                responses,
-            });
+    resources(ir, sid).into_iter().flat_map(|rid| resource_operations(ir, sid, rid)).collect()
+}
+
+/// The resources grouped by the trait they make (two resources may share a plural), in order of
+/// first appearance: a generated file has a part per group, rendered on any thread.
+pub fn trait_groups(ir: &Ir, sid: ServiceId) -> Vec<Vec<ResourceId>> {
+    let mut groups: Vec<(String, Vec<ResourceId>)> = Vec::new();
+    for rid in resources(ir, sid) {
+        let name = resource_trait(ir, ir.resource(rid)).to_string();
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(rid),
+            None => groups.push((name, vec![rid])),
         }
+    }
+    groups.into_iter().map(|(_, list)| list).collect()
+}
+
+/// The operations of some resources of a service, in the order [`operations`] gives them.
+pub fn operations_of<'a>(ir: &'a Ir, sid: ServiceId, resources: &[ResourceId]) -> Vec<Op<'a>> {
+    resources.iter().flat_map(|rid| resource_operations(ir, sid, *rid)).collect()
+}
+
+/// The operations of one resource, by path, then method.
+pub fn resource_operations(ir: &Ir, sid: ServiceId, rid: ResourceId) -> Vec<Op<'_>> {
+    let mut out = Vec::new();
+    let r = ir.resource(rid);
+    let trait_name = resource_trait(ir, r);
+    let rpath = r.path.clone().unwrap_or_default();
+    let mut ops: Vec<OperationId> = r.operations.clone();
+    ops.sort_by_key(|o| (ir.operation(*o).path.clone(), ir.operation(*o).method));
+    let mut used = std::collections::BTreeSet::new();
+    for oid in ops {
+        let op = ir.operation(oid);
+        let mut method = rust::method_ident(op, &rpath);
+        if !used.insert(method.to_string()) {
+            method = format_ident!("{}_{}", method.to_string().trim_start_matches("r#"), used.len());
+            used.insert(method.to_string());
+        }
+        let request = format_ident!("{}Request", method_type_name(&trait_name, &method));
+        let response = format_ident!("{}Response", method_type_name(&trait_name, &method));
+        let mut params: Vec<Param<'_>> =
+            op.parameters.iter().filter(|p| p.location != ParameterLocation::Form).map(|p| param(ir, sid, p)).collect();
+        // The request struct holds the JSON body as `body`; a parameter of that name moves aside.
+        for p in &mut params {
+            if p.ident == "body" && op.body.is_some() {
+                p.ident = format_ident!("body_param");
+            }
+        }
+        let body = match (&op.body, op.parameters.iter().any(|p| p.location == ParameterLocation::Form)) {
+            (Some(b), _) => BodyKind::Typed(b.ty()),
+            (None, true) => BodyKind::Form,
+            (None, false) => BodyKind::None,
+        };
+        let mut responses: Vec<Resp<'_>> = op
+            .responses
+            .iter()
+            .map(|resp| Resp {
+                code: resp.code,
+                variant: status_variant(resp.code),
+                ty: resp.ty(),
+                description: resp.description.as_deref(),
+            })
+            .collect();
+        responses.sort_by_key(|r| match r.code {
+            ResponseCode::Status(c) => u32::from(c),
+            ResponseCode::Range(class) => u32::from(class) * 100 + 99,
+            ResponseCode::Default => 1000,
+        });
+        out.push(Op {
+            op,
+            id: oid,
+            resource_trait: trait_name.clone(),
+            method,
+            request,
+            response,
+            params,
+            body,
+            responses,
+        });
     }
     out
 }
@@ -187,74 +212,75 @@ pub fn status_variant(code: ResponseCode) -> Ident {
     format_ident!("{name}")
 }
 
-/// The `api.rs` of a service.
-pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
-    let ops = operations(ir, sid);
+/// The `api.rs` of a service: its inner attributes, then a trait per resource, the request
+/// structs and the response enums, each resource a part of its own.
+pub fn parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
     let s = ir.service(sid);
     let doc =
         format!(" The API of the `{}` service: one trait per resource, with typed requests and responses.", s.name);
-    let mut traits: Vec<(Ident, Vec<&Op<'_>>, Option<&str>)> = Vec::new();
-    for op in &ops {
-        match traits.iter_mut().find(|(t, _, _)| *t == op.resource_trait) {
-            Some((_, list, _)) => list.push(op),
-            None => {
-                let r = ir.resource(op.op.resource);
-                traits.push((op.resource_trait.clone(), vec![op], r.description.as_deref()));
-            }
-        }
-    }
-    let trait_items = traits.iter().map(|(name, ops, description)| {
-        let doc = docs(*description);
-        let methods = ops.iter().map(|o| {
-            let method = &o.method;
-            let (req, resp) = (&o.request, &o.response);
-            let summary = format!(" `{} {}`", o.op.method.as_str(), o.op.path);
-            let doc = docs(o.op.description.as_deref());
-            let deprecated = rust::deprecated(o.op.deprecation.as_ref());
-            quote! {
-                #[doc = #summary]
-                #doc
-                #deprecated
-                fn #method(&self, request: #req) -> impl ::std::future::Future<Output = ::std::result::Result<#resp, Self::Error>> + Send;
-            }
-        });
-        let delegates = ops.iter().map(|o| {
-            let method = &o.method;
-            let (req, resp) = (&o.request, &o.response);
-            quote! {
-                fn #method(&self, request: #req) -> impl ::std::future::Future<Output = ::std::result::Result<#resp, Self::Error>> + Send {
-                    T::#method(self, request)
-                }
-            }
-        });
-        let any_deprecated = ops.iter().any(|o| o.op.deprecation.is_some());
-        let allow = if any_deprecated { quote!(#[allow(deprecated)]) } else { quote!() };
+    let mut parts: Vec<Part<'_>> = vec![part(move || {
         quote! {
-            #doc
-            pub trait #name: Send + Sync + 'static {
-                /// What an implementation fails with: a server's own error (answered as 500), or a client's transport error.
-                type Error: ::std::error::Error + Send + Sync + 'static;
-                #(#methods)*
-            }
+            #![doc = #doc]
+            #![doc = ""]
+            #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+            #![allow(deprecated)]
+        }
+    })];
+    parts.extend(trait_groups(ir, sid).into_iter().map(|group| part(move || trait_item(ir, sid, &group))));
+    let resources = resources(ir, sid);
+    parts.extend(resources.iter().map(|&rid| {
+        part(move || resource_operations(ir, sid, rid).iter().map(|o| request_struct(ir, sid, o)).collect())
+    }));
+    parts.extend(resources.iter().map(|&rid| {
+        part(move || resource_operations(ir, sid, rid).iter().map(|o| response_enum(ir, sid, o)).collect())
+    }));
+    parts
+}
 
-            /// Shared implementations serve too, so one value can back a router and in-process callers.
-            #allow
-            impl<T: #name> #name for ::std::sync::Arc<T> {
-                type Error = T::Error;
-                #(#delegates)*
+/// The trait of some resources (usually one), and its implementation for `Arc`.
+fn trait_item(ir: &Ir, sid: ServiceId, resources: &[ResourceId]) -> TokenStream {
+    let ops = operations_of(ir, sid, resources);
+    let Some(first) = ops.first() else { return quote!() };
+    let name = &first.resource_trait;
+    let doc = docs(ir.resource(first.op.resource).description.as_deref());
+    let methods = ops.iter().map(|o| {
+        let method = &o.method;
+        let (req, resp) = (&o.request, &o.response);
+        let summary = format!(" `{} {}`", o.op.method.as_str(), o.op.path);
+        let doc = docs(o.op.description.as_deref());
+        let deprecated = rust::deprecated(o.op.deprecation.as_ref());
+        quote! {
+            #[doc = #summary]
+            #doc
+            #deprecated
+            fn #method(&self, request: #req) -> impl ::std::future::Future<Output = ::std::result::Result<#resp, Self::Error>> + Send;
+        }
+    });
+    let delegates = ops.iter().map(|o| {
+        let method = &o.method;
+        let (req, resp) = (&o.request, &o.response);
+        quote! {
+            fn #method(&self, request: #req) -> impl ::std::future::Future<Output = ::std::result::Result<#resp, Self::Error>> + Send {
+                T::#method(self, request)
             }
         }
     });
-    let requests = ops.iter().map(|o| request_struct(ir, sid, o));
-    let responses = ops.iter().map(|o| response_enum(ir, sid, o));
+    let any_deprecated = ops.iter().any(|o| o.op.deprecation.is_some());
+    let allow = if any_deprecated { quote!(#[allow(deprecated)]) } else { quote!() };
     quote! {
-        #![doc = #doc]
-        #![doc = ""]
-        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
-        #![allow(deprecated)]
-        #(#trait_items)*
-        #(#requests)*
-        #(#responses)*
+        #doc
+        pub trait #name: Send + Sync + 'static {
+            /// What an implementation fails with: a server's own error (answered as 500), or a client's transport error.
+            type Error: ::std::error::Error + Send + Sync + 'static;
+            #(#methods)*
+        }
+
+        /// Shared implementations serve too, so one value can back a router and in-process callers.
+        #allow
+        impl<T: #name> #name for ::std::sync::Arc<T> {
+            type Error = T::Error;
+            #(#delegates)*
+        }
     }
 }
 

@@ -10,27 +10,32 @@ use quote::quote;
 
 use crate::api::{self, BodyKind, Op};
 use crate::rust::{From, field_ident, rust_type};
+use crate::{Part, part};
 
-pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
+/// The `client.rs` of a service: the `Client` and the helpers it uses, then its implementation
+/// of each resource trait as a part of its own.
+pub fn parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = vec![part(move || head(ir, sid))];
+    parts.extend(api::trait_groups(ir, sid).into_iter().map(|group| {
+        part(move || {
+            let ops = api::operations_of(ir, sid, &group);
+            let Some(name) = ops.first().map(|o| &o.resource_trait) else { return quote!() };
+            let methods = ops.iter().map(|o| method(ir, sid, o));
+            quote! {
+                impl super::api::#name for Client {
+                    type Error = ClientError;
+                    #(#methods)*
+                }
+            }
+        })
+    }));
+    parts
+}
+
+fn head(ir: &Ir, sid: ServiceId) -> TokenStream {
     let ops = api::operations(ir, sid);
     let s = ir.service(sid);
     let doc = format!(" The HTTP client of the `{}` service, on reqwest.", s.name);
-    let mut traits: Vec<(&proc_macro2::Ident, Vec<&Op<'_>>)> = Vec::new();
-    for o in &ops {
-        match traits.iter_mut().find(|(t, _)| *t == &o.resource_trait) {
-            Some((_, list)) => list.push(o),
-            None => traits.push((&o.resource_trait, vec![o])),
-        }
-    }
-    let impls = traits.iter().map(|(name, ops)| {
-        let methods = ops.iter().map(|o| method(ir, sid, o));
-        quote! {
-            impl super::api::#name for Client {
-                type Error = ClientError;
-                #(#methods)*
-            }
-        }
-    });
     let enums = crate::server::param_enums(ir, &ops);
     let enum_impls = enums.iter().map(|ty| {
         let t = rust_type(ir, ty, sid, From::Sibling);
@@ -102,8 +107,6 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
         #uses
         #to_param
         #(#enum_impls)*
-
-        #(#impls)*
     }
 }
 

@@ -195,10 +195,40 @@ pub fn generate_with(
     settings: &Settings,
 ) -> Result<File, GenerateError> {
     let parsed = rust::ParsedSettings::parse(settings)?;
-    rust::with_settings(parsed, || generate_one(ir, service, generator))
+    rust::with_settings(parsed, || {
+        let prepared = prepare(ir, service, generator)?;
+        let texts = prepared.parts.iter().map(|p| render_part(p, &prepared)).collect::<Result<Vec<_>, _>>()?;
+        Ok(prepared.finish(texts))
+    })
 }
 
-fn generate_one(ir: &Ir, service: ServiceId, generator: Generator) -> Result<File, GenerateError> {
+/// A part of a generated Rust file: a closure making the tokens of some of its top-level items
+/// (the first part also the file's inner attributes). Tokens cannot cross threads but these
+/// closures can, so the parts of every file are rendered and formatted on whichever core is
+/// free; a file is its parts' text in order, the same bytes as formatting it whole.
+pub(crate) type Part<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+pub(crate) fn part<'a>(f: impl Fn() -> TokenStream + Send + Sync + 'a) -> Part<'a> {
+    Box::new(f)
+}
+
+/// A file checked and cut into parts, not rendered yet.
+pub(crate) struct Prepared<'a> {
+    pub generator: Generator,
+    pub path: String,
+    pub parts: Vec<Part<'a>>,
+}
+
+impl Prepared<'_> {
+    /// The file from its parts' formatted text, in order.
+    pub fn finish(&self, texts: Vec<String>) -> File {
+        let code: String = texts.concat();
+        File { path: self.path.clone(), kind: FileKind::Rust, contents: format!("{HEADER}\n\n{}", space_items(&code)) }
+    }
+}
+
+/// Checks that the generator can honour the service and cuts its file into parts.
+pub(crate) fn prepare(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Prepared<'_>, GenerateError> {
     let s = ir.service(service);
     if s.format == SourceFormat::ImportSummary && generator != Generator::Models {
         return Err(GenerateError::OpaqueService(s.key.clone()));
@@ -208,16 +238,26 @@ fn generate_one(ir: &Ir, service: ServiceId, generator: Generator) -> Result<Fil
         check_supported(ir, service, generator)?;
     }
     let module = rust::module_ident(&s.key).to_string();
-    let tokens = match generator {
-        Generator::Models if s.format == SourceFormat::ImportSummary => models::generate_opaque(ir, service),
-        Generator::Models => models::generate(ir, service),
-        Generator::Api => api::generate(ir, service),
-        Generator::Server => server::generate(ir, service),
-        Generator::Client => client::generate(ir, service),
-        Generator::Mock => mock::generate(ir, service),
+    let parts = match generator {
+        Generator::Models if s.format == SourceFormat::ImportSummary => models::opaque_parts(ir, service),
+        Generator::Models => models::parts(ir, service),
+        Generator::Api => api::parts(ir, service),
+        Generator::Server => server::parts(ir, service),
+        Generator::Client => client::parts(ir, service),
+        Generator::Mock => mock::parts(ir, service),
     };
-    let path = format!("{module}/{}.rs", generator.as_str());
-    Ok(File { contents: format_file(tokens, generator.as_str(), &path)?, path, kind: FileKind::Rust })
+    Ok(Prepared { generator, path: format!("{module}/{}.rs", generator.as_str()), parts })
+}
+
+/// Renders one part and formats it: its tokens parsed as a file (a malformed token stream is a
+/// generator bug, reported as such) and pretty-printed.
+pub(crate) fn render_part(part: &Part<'_>, file: &Prepared<'_>) -> Result<String, GenerateError> {
+    let parsed: syn::File = syn::parse2(part()).map_err(|e| GenerateError::InvalidTokens {
+        generator: file.generator.as_str(),
+        file: file.path.clone(),
+        message: e.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&parsed))
 }
 
 /// What the IR can say but the HTTP generators cannot honour yet: refused with a clear error
@@ -295,17 +335,6 @@ pub fn module_file(path: &str, modules: &[String]) -> File {
         contents.push_str(&format!("#[rustfmt::skip]\n{inception}pub mod {m};\n"));
     }
     File { path: path.to_string(), kind: FileKind::Rust, contents }
-}
-
-/// Parses the tokens as a file (a malformed token stream is a generator bug, reported as such)
-/// and pretty-prints them under the header.
-fn format_file(tokens: TokenStream, generator: &'static str, file: &str) -> Result<String, GenerateError> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::InvalidTokens {
-        generator,
-        file: file.to_string(),
-        message: e.to_string(),
-    })?;
-    Ok(format!("{HEADER}\n\n{}", space_items(&prettyplease::unparse(&parsed))))
 }
 
 /// prettyplease puts top-level items back to back; a blank line after each one (and after the

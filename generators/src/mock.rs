@@ -3,6 +3,9 @@
 //! value, numbers at their minimum, strings of an allowed length, every required field set)
 //! unless the test overrides it, in one line: `Mock::new().on_users_get_by_id(|req| ...)`.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
 use compiler::ir::*;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -10,19 +13,63 @@ use quote::{format_ident, quote};
 use crate::api::{self, Op};
 use crate::models::{boxed_edges, default_expr, field_idents, integer_bounds, union_variants};
 use crate::rust::{self, From, rust_type};
+use crate::{Part, part};
 
-pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
+/// The `mock.rs` of a service: the `Mock` and its setters, then its implementation of each
+/// resource trait as a part of its own.
+pub fn parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
+    let boxed = Arc::new(Boxed::default());
+    let mut parts: Vec<Part<'_>> = vec![part(move || head(ir, sid))];
+    parts.extend(api::trait_groups(ir, sid).into_iter().map(|group| {
+        let boxed = boxed.clone();
+        part(move || trait_impl(ir, sid, &group, &boxed))
+    }));
+    parts
+}
+
+/// The name of the field holding an operation's override.
+fn slot(o: &Op<'_>) -> Ident {
+    format_ident!(
+        "{}_{}",
+        heck::ToSnakeCase::to_snake_case(o.resource_trait.to_string().as_str()),
+        o.method.to_string().trim_start_matches("r#")
+    )
+}
+
+fn trait_impl(ir: &Ir, sid: ServiceId, resources: &[ResourceId], boxed: &Boxed) -> TokenStream {
+    let ops = api::operations_of(ir, sid, resources);
+    let Some(name) = ops.first().map(|o| &o.resource_trait) else { return quote!() };
+    let methods = ops.iter().map(|o| {
+        let method = &o.method;
+        let field = slot(o);
+        let (req, resp) = (&o.request, &o.response);
+        let label = format!("{} {}", o.op.method.as_str(), o.op.path);
+        let example = match example_response(ir, sid, boxed, o) {
+            Some(expr) => quote!(Ok(#expr)),
+            None => quote!(Err(MockError::NoExample(#label))),
+        };
+        quote! {
+            async fn #method(&self, request: super::api::#req) -> ::std::result::Result<super::api::#resp, MockError> {
+                match &self.#field {
+                    Some(respond) => Ok(respond(request)),
+                    None => #example,
+                }
+            }
+        }
+    });
+    quote! {
+        impl super::api::#name for Mock {
+            type Error = MockError;
+            #(#methods)*
+        }
+    }
+}
+
+fn head(ir: &Ir, sid: ServiceId) -> TokenStream {
     let ops = api::operations(ir, sid);
     let s = ir.service(sid);
     let doc =
         format!(" The mock client of the `{}` service: every operation in memory, with examples or overrides.", s.name);
-    let slot = |o: &Op<'_>| {
-        format_ident!(
-            "{}_{}",
-            heck::ToSnakeCase::to_snake_case(o.resource_trait.to_string().as_str()),
-            o.method.to_string().trim_start_matches("r#")
-        )
-    };
     let fields = ops.iter().map(|o| {
         let (name, req, resp) = (slot(o), &o.request, &o.response);
         quote!(#name: Handler<super::api::#req, super::api::#resp>,)
@@ -45,41 +92,7 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
         let label = name.to_string();
         quote!(if self.#name.is_some() { list.push(#label); })
     });
-    let mut traits: Vec<(&Ident, Vec<&Op<'_>>)> = Vec::new();
-    for o in &ops {
-        match traits.iter_mut().find(|(t, _)| *t == &o.resource_trait) {
-            Some((_, list)) => list.push(o),
-            None => traits.push((&o.resource_trait, vec![o])),
-        }
-    }
     let list_binding = if ops.is_empty() { quote!(list) } else { quote!(mut list) };
-    let boxed = std::cell::RefCell::new(Boxed::new());
-    let impls = traits.iter().map(|(name, ops)| {
-        let methods = ops.iter().map(|o| {
-            let method = &o.method;
-            let field = slot(o);
-            let (req, resp) = (&o.request, &o.response);
-            let label = format!("{} {}", o.op.method.as_str(), o.op.path);
-            let example = match example_response(ir, sid, &mut boxed.borrow_mut(), o) {
-                Some(expr) => quote!(Ok(#expr)),
-                None => quote!(Err(MockError::NoExample(#label))),
-            };
-            quote! {
-                async fn #method(&self, request: super::api::#req) -> ::std::result::Result<super::api::#resp, MockError> {
-                    match &self.#field {
-                        Some(respond) => Ok(respond(request)),
-                        None => #example,
-                    }
-                }
-            }
-        });
-        quote! {
-            impl super::api::#name for Mock {
-                type Error = MockError;
-                #(#methods)*
-            }
-        }
-    });
     quote! {
         #![doc = #doc]
         #![doc = ""]
@@ -113,12 +126,11 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
             #(#setters)*
         }
 
-        #(#impls)*
     }
 }
 
 /// The first success response (lowest 2xx, else the first declared) with an example body.
-fn example_response(ir: &Ir, sid: ServiceId, boxed: &mut Boxed, o: &Op<'_>) -> Option<TokenStream> {
+fn example_response(ir: &Ir, sid: ServiceId, boxed: &Boxed, o: &Op<'_>) -> Option<TokenStream> {
     let resp = &o.response;
     let chosen = o
         .responses
@@ -142,8 +154,20 @@ fn example_response(ir: &Ir, sid: ServiceId, boxed: &mut Boxed, o: &Op<'_>) -> O
     })
 }
 
-/// Boxed edges of every service, computed once per file: the models generator boxes exactly these.
-type Boxed = std::collections::BTreeMap<ServiceId, std::collections::BTreeSet<(Type, Type)>>;
+/// Boxed edges of every service, computed once per file and shared by its parts: the models
+/// generator boxes exactly these.
+#[derive(Default)]
+struct Boxed(Mutex<BTreeMap<ServiceId, Arc<Edges>>>);
+
+/// The (owner, field or member type) pairs the models box.
+type Edges = BTreeSet<(Type, Type)>;
+
+impl Boxed {
+    fn of(&self, ir: &Ir, service: ServiceId) -> Arc<Edges> {
+        let mut map = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.entry(service).or_insert_with(|| Arc::new(boxed_edges(ir, service))).clone()
+    }
+}
 
 /// The status an example response of a range or `default` answers with: the range's first code,
 /// else 200.
@@ -159,7 +183,7 @@ fn example_status(code: ResponseCode) -> u16 {
 fn example(
     ir: &Ir,
     sid: ServiceId,
-    boxed: &mut Boxed,
+    boxed: &Boxed,
     ty: &Type,
     name: &str,
     min: Option<i64>,
@@ -257,10 +281,7 @@ fn example(
                         }
                     };
                     // Recursive fields are boxed by the models generator.
-                    let is_boxed = boxed
-                        .entry(m.service)
-                        .or_insert_with(|| boxed_edges(ir, m.service))
-                        .contains(&(ty.clone(), f.ty.clone()));
+                    let is_boxed = boxed.of(ir, m.service).contains(&(ty.clone(), f.ty.clone()));
                     Some(if is_boxed { quote!(#ident: ::std::boxed::Box::new(#value)) } else { quote!(#ident: #value) })
                 })
                 .collect();
@@ -270,7 +291,7 @@ fn example(
         Type::Union(id) => {
             let u = ir.union(*id);
             let path = rust_type(ir, ty, sid, From::Sibling);
-            let union_boxed = boxed.entry(u.service).or_insert_with(|| boxed_edges(ir, u.service)).clone();
+            let union_boxed = boxed.of(ir, u.service);
             u.members.iter().zip(union_variants(u)).find_map(|(m, v)| {
                 let value = example(ir, sid, boxed, &m.ty, &m.type_name, None, None, depth + 1)?;
                 let value = if union_boxed.contains(&(ty.clone(), m.ty.clone())) {

@@ -10,10 +10,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::rust::{self, From, docs, field_ident, rust_type, type_ident, variant_ident};
+use crate::{Part, part};
 
-pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
+/// The `models.rs` of a service: its inner attributes and runtime imports, then each enum,
+/// model and union as a part of its own, then the helpers unions share.
+pub fn parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
     let s = ir.service(sid);
-    let boxed = boxed_edges(ir, sid);
+    let boxed = std::sync::Arc::new(boxed_edges(ir, sid));
     // Items sorted by name, so reordering a spec changes no byte of output.
     let mut enums: Vec<EnumId> = s.enums.clone();
     enums.sort_by_key(|id| ir.enum_(*id).name.clone());
@@ -26,29 +29,38 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     enums.retain(|id| rust::replaced(ir, &Type::Enum(*id)).is_none());
     models.retain(|id| rust::replaced(ir, &Type::Model(*id)).is_none());
     unions.retain(|id| rust::replaced(ir, &Type::Union(*id)).is_none());
-    let union_uses = union_helpers(ir, &unions);
-    let enum_items = enums.iter().map(|id| enum_item(ir.enum_(*id)));
-    let model_items = models.iter().map(|id| model_item(ir, sid, *id, &boxed));
-    let union_items = unions.iter().map(|id| union_item(ir, sid, *id, &boxed));
-    let runtime = runtime_imports();
     let doc = format!(" Models of the `{}` service ({}).", s.name, s.namespace);
-    quote! {
-        #![doc = #doc]
-        #![doc = ""]
-        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
-        #![allow(deprecated)]
+    let mut parts: Vec<Part<'_>> = vec![part(move || {
+        let runtime = runtime_imports();
+        quote! {
+            #![doc = #doc]
+            #![doc = ""]
+            #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+            #![allow(deprecated)]
 
-        #runtime
-        #(#enum_items)*
-        #(#model_items)*
-        #(#union_items)*
-        #union_uses
-    }
+            #runtime
+        }
+    })];
+    parts.extend(enums.into_iter().map(|id| part(move || enum_item(ir.enum_(id)))));
+    parts.extend(models.into_iter().map(|id| {
+        let boxed = boxed.clone();
+        part(move || model_item(ir, sid, id, &boxed))
+    }));
+    parts.extend(unions.iter().map(|&id| {
+        let boxed = boxed.clone();
+        part(move || union_item(ir, sid, id, &boxed))
+    }));
+    parts.push(part(move || union_helpers(ir, &unions)));
+    parts
 }
 
 /// Models of a service known only from an import summary: its types have names but no
 /// definitions here, so each is carried as raw JSON under its name until the spec is added.
-pub fn generate_opaque(ir: &Ir, sid: ServiceId) -> TokenStream {
+pub fn opaque_parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
+    vec![part(move || opaque(ir, sid))]
+}
+
+fn opaque(ir: &Ir, sid: ServiceId) -> TokenStream {
     let s = ir.service(sid);
     let mut names: Vec<&str> = s
         .enums

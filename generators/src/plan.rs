@@ -101,19 +101,14 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
         wanted.retain(|g| crate::applies(ir, s, *g));
         jobs.push((s, wanted.into_iter().collect()));
     }
-    // Files are independent of one another: generate them on every core.
-    let work: Vec<(ServiceId, Generator)> = jobs.iter().flat_map(|(s, gs)| gs.iter().map(move |g| (*s, *g))).collect();
-    let generated = parallel(&work, |&(s, g)| crate::generate_with(ir, s, g, &app.settings));
+    let generated = generate(ir, app, &jobs).map_err(|source| PlanError::Generate { app: app.name.clone(), source })?;
     let mut out = Vec::new();
     let mut modules = Vec::new();
     let mut results = generated.into_iter();
     for (s, gs) in &jobs {
         let module = crate::rust::module_ident(&ir.service(*s).key).to_string();
         for g in gs {
-            let file = results
-                .next()
-                .expect("one result per job")
-                .map_err(|source| PlanError::Generate { app: app.name.clone(), source })?;
+            let file = results.next().expect("one file per job");
             out.push(Planned { generator: g.as_str().to_string(), file });
         }
         let names: Vec<String> = gs.iter().map(|g| g.as_str().to_string()).collect();
@@ -220,30 +215,56 @@ struct CargoToml<'a> {
     standalone: bool,
 }
 
-/// Runs `f` on every item on all available cores, keeping the items' order. Generation of one
-/// large service's files dominates the run; its five files take about as long each.
-fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// Every file of the jobs, in order. Each file is checked and cut into parts here; the parts of
+/// all files are then rendered and formatted on every core (one large service's files dominate
+/// a run, and they are far from equal in size), each worker under the app's settings.
+fn generate(ir: &Ir, app: &App, jobs: &[(ServiceId, Vec<Generator>)]) -> Result<Vec<File>, GenerateError> {
+    let settings = || crate::rust::ParsedSettings::parse(&app.settings);
+    let prepared: Vec<crate::Prepared<'_>> = crate::rust::with_settings(settings()?, || {
+        jobs.iter().flat_map(|(s, gs)| gs.iter().map(move |g| crate::prepare(ir, *s, *g))).collect::<Result<_, _>>()
+    })?;
+    let parts: Vec<(&crate::Prepared<'_>, &crate::Part<'_>)> =
+        prepared.iter().flat_map(|file| file.parts.iter().map(move |p| (file, p))).collect();
+    let texts = parallel(
+        &parts,
+        |work| crate::rust::with_settings(settings().expect("parsed above"), work),
+        |(file, p)| crate::render_part(p, file),
+    );
+    let mut texts = texts.into_iter();
+    prepared
+        .iter()
+        .map(|file| Ok(file.finish(texts.by_ref().take(file.parts.len()).collect::<Result<_, _>>()?)))
+        .collect()
+}
+
+/// Runs `f` on every item on all available cores, keeping the items' order; each worker runs
+/// its whole loop inside `around` (which sets up what `f` needs on that thread).
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    around: impl Fn(&mut dyn FnMut()) + Sync,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().expect("a generator thread panicked")).collect()
-    });
+    let work = || {
+        let mut mine = Vec::new();
+        around(&mut || {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                mine.push((i, f(item)));
+            }
+        });
+        mine
+    };
+    let mut results: Vec<(usize, R)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            workers.into_iter().flat_map(|w| w.join().expect("a generator thread panicked")).collect()
+        })
+    };
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }
@@ -383,13 +404,26 @@ mod tests {
         );
     }
 
+    /// Parts rendered on every core make the same files as each file generated alone, in order.
     #[test]
-    fn the_plan_is_the_same_on_one_thread() {
+    fn parts_rendered_in_parallel_make_the_files_generated_alone() {
         let ir = with_namespace(&[("common.json", COMMON), ("shop.json", SHOP)]);
-        let a = plan(&ir, &app(&["shop"], &[], &["server", "client", "mock"])).unwrap();
-        let items: Vec<u32> = (0..50).collect();
-        assert_eq!(parallel(&items, |i| i * 2), items.iter().map(|i| i * 2).collect::<Vec<_>>());
-        let b = plan(&ir, &app(&["shop"], &[], &["server", "client", "mock"])).unwrap();
-        assert_eq!(a, b);
+        let planned = plan(&ir, &app(&["shop"], &[], &["server", "client", "mock"])).unwrap();
+        let shop = ir.service_by_key("shop").unwrap();
+        for g in Generator::ALL {
+            let alone = crate::generate(&ir, shop, *g).unwrap();
+            let p = planned.iter().find(|p| p.file.path == alone.path).unwrap();
+            assert_eq!(p.file, alone);
+        }
+        // Order is kept, and each worker sets up once around all the items it takes.
+        let items: Vec<u32> = (0..500).collect();
+        let setups = std::sync::atomic::AtomicUsize::new(0);
+        let around = |work: &mut dyn FnMut()| {
+            setups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            work()
+        };
+        assert_eq!(parallel(&items, around, |i| i * 2), items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(setups.into_inner(), threads.min(items.len()));
     }
 }

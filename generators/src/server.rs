@@ -12,8 +12,22 @@ use quote::{format_ident, quote};
 use crate::api::{self, BodyKind, Op};
 use crate::models::{default_expr, has_validation};
 use crate::rust::{From, field_ident, rust_type};
+use crate::{Part, part};
 
-pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
+/// The `server.rs` of a service: the router, the handlers of each resource as a part of their
+/// own, then the runtime helpers and parameter parsing they use.
+pub fn parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = vec![part(move || router(ir, sid))];
+    parts.extend(
+        api::resources(ir, sid).into_iter().map(|rid| {
+            part(move || api::resource_operations(ir, sid, rid).iter().map(|o| handler(ir, sid, o)).collect())
+        }),
+    );
+    parts.push(part(move || helpers(ir, sid)));
+    parts
+}
+
+fn router(ir: &Ir, sid: ServiceId) -> TokenStream {
     let ops = api::operations(ir, sid);
     let s = ir.service(sid);
     let doc = format!(" The HTTP server of the `{}` service, on axum.", s.name);
@@ -31,9 +45,31 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     } else {
         quote!(.route("/_internal_/healthcheck", ::axum::routing::get(::apigen_runtime::server::healthcheck)))
     };
-    let handlers = ops.iter().map(|o| handler(ir, sid, o));
+    quote! {
+        #![doc = #doc]
+        #![doc = ""]
+        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
+        #![allow(deprecated)]
+
+        /// The largest request body accepted, in bytes.
+        pub const BODY_LIMIT: usize = 1024 * 1024;
+
+        /// A router serving every operation of the service with `service` (and
+        /// `GET /_internal_/healthcheck`, when the spec does not declare it).
+        pub fn router<T: #bounds>(service: T) -> ::axum::Router {
+            ::axum::Router::new()
+                #(#routes)*
+                #healthcheck_route
+                .layer(::axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+                .with_state(::std::sync::Arc::new(service))
+        }
+    }
+}
+
+/// The runtime's helpers the handlers call, and no others.
+fn helpers(ir: &Ir, sid: ServiceId) -> TokenStream {
+    let ops = api::operations(ir, sid);
     let param_helpers = param_helpers(ir, sid, &ops);
-    // The runtime's helpers this file calls, and no others.
     let mut used: Vec<Ident> = Vec::new();
     if !ops.is_empty() {
         used.push(format_ident!("error"));
@@ -54,26 +90,6 @@ pub fn generate(ir: &Ir, sid: ServiceId) -> TokenStream {
     used.sort();
     let uses = (!used.is_empty()).then(|| quote!(use ::apigen_runtime::server::{#(#used),*};));
     quote! {
-        #![doc = #doc]
-        #![doc = ""]
-        #![doc = " Deprecated items of the spec are used freely here: this code must keep reading and writing them; their users get the warnings."]
-        #![allow(deprecated)]
-
-        /// The largest request body accepted, in bytes.
-        pub const BODY_LIMIT: usize = 1024 * 1024;
-
-        /// A router serving every operation of the service with `service` (and
-        /// `GET /_internal_/healthcheck`, when the spec does not declare it).
-        pub fn router<T: #bounds>(service: T) -> ::axum::Router {
-            ::axum::Router::new()
-                #(#routes)*
-                #healthcheck_route
-                .layer(::axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-                .with_state(::std::sync::Arc::new(service))
-        }
-
-        #(#handlers)*
-
         #uses
         #param_helpers
     }
