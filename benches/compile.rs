@@ -7,7 +7,7 @@ use compiler::{Config, Input, NoLoader};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn corpus() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/apibuilder");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/apibuilder");
     assert!(dir.is_dir(), "the corpus is missing: expected {} (shared/ beside the checkout)", dir.display());
     dir
 }

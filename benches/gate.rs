@@ -44,7 +44,7 @@ fn modified(original: &[u8]) -> Vec<u8> {
 
 fn benches(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/apibuilder/flowcommerce_node-sdk__src__clients__service.json");
+        .join("../../shared/corpus/apibuilder/flowcommerce_node-sdk__src__clients__service.json");
     let original = std::fs::read(&path).unwrap();
     let base = compile("base.json", original.clone());
     let current = compile("current.json", modified(&original));

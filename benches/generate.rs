@@ -21,7 +21,7 @@ fn generate_all(c: &compiler::Compilation) -> usize {
 }
 
 fn benches(c: &mut Criterion) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let schemas: Vec<Input> = ["common", "user", "notification"]
         .iter()
         .map(|n| Input {
