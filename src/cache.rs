@@ -38,7 +38,7 @@ fn hash(bytes: &[u8]) -> String {
 }
 
 fn hash_file(path: &Path) -> Option<String> {
-    std::fs::read(path).ok().map(|b| hash(&b))
+    crate::files::read_file(path).ok().map(|b| hash(&b))
 }
 
 /// What every app's cache entry shares: the executable, the configuration as parsed, and
@@ -83,7 +83,7 @@ impl Entry {
 
     /// Reads an entry; a missing or unreadable one is no entry.
     pub fn load(path: &Path) -> Option<Entry> {
-        let text = std::fs::read(path).ok()?;
+        let text = crate::files::read_file(path).ok()?;
         serde_json::from_slice::<Entry>(&text).ok().filter(|e| e.format == FORMAT)
     }
 

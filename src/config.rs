@@ -133,7 +133,8 @@ pub fn discover(start: &Path) -> Result<Option<Config>> {
 }
 
 pub fn load(path: &Path) -> Result<Config> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = crate::files::read_file(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let text = String::from_utf8(bytes).with_context(|| format!("invalid `{}`: not UTF-8", path.display()))?;
     let file: ConfigFile = toml::from_str(&text).with_context(|| format!("invalid `{}`", path.display()))?;
     file.lint.validate().with_context(|| format!("invalid `[lint]` in `{}`", path.display()))?;
     // Two apps writing one folder would each delete the other's files as no longer generated.

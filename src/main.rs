@@ -118,6 +118,23 @@ enum Command {
     Explain { code: String },
 }
 
+/// `println!` that hands back the error rather than panicking: a closed pipe (`apigen … | head`)
+/// then ends the program quietly in `main`.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `print!` that hands back the error, as [`outln!`] does.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -129,11 +146,18 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`| head`): nothing is wrong and nobody is listening. End quietly,
+        // with the status a shell reports for a program the pipe's signal ended (128 + SIGPIPE).
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(141),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -243,12 +267,12 @@ fn check(
                     format!("{path} is stale; run `apigen update`")
                 };
                 match format {
-                    Format::Github => println!("::error file={path},title=STALE_GENERATED_CODE::{message}"),
-                    Format::Json => println!(
+                    Format::Github => outln!("::error file={path},title=STALE_GENERATED_CODE::{message}")?,
+                    Format::Json => outln!(
                         "{}",
                         serde_json::json!({"code": "STALE_GENERATED_CODE", "severity": "error", "message": message, "file": path})
-                    ),
-                    Format::Text => println!("error[STALE_GENERATED_CODE]: {message}"),
+                    )?,
+                    Format::Text => outln!("error[STALE_GENERATED_CODE]: {message}")?,
                 }
             }
         }
@@ -290,7 +314,7 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
     if cached.len() == selected.len() {
         for (name, files) in cached {
             for (generator, path) in files {
-                println!("{name}: {generator} → {} (unchanged)", files::display_name(&path));
+                outln!("{name}: {generator} → {} (unchanged)", files::display_name(&path))?;
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -319,7 +343,7 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
     }
     for p in &planned {
         let state = if check && p.state != apigen::update::State::Unchanged { "stale" } else { p.state.as_str() };
-        println!("{}: {} → {} ({state})", p.app, p.generator, files::display_name(&p.path));
+        outln!("{}: {} → {} ({state})", p.app, p.generator, files::display_name(&p.path))?;
     }
     if check && stale > 0 {
         eprintln!("error: {stale} generated file(s) are stale; run `apigen update`");
@@ -388,7 +412,7 @@ fn generate(
     let planned = apigen::update::compare(&name, &out, files, &[])?;
     apigen::update::write(&planned)?;
     for p in &planned {
-        println!("{}: {} → {} ({})", p.app, p.generator, files::display_name(&p.path), p.state.as_str());
+        outln!("{}: {} → {} ({})", p.app, p.generator, files::display_name(&p.path), p.state.as_str())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -441,13 +465,13 @@ fn diff(
             use std::io::Write;
             writeln!(lock, "{}", report.summary())?;
         }
-        DiffFormat::Json => print!("{}", report.json_lines()),
+        DiffFormat::Json => out!("{}", report.json_lines())?,
         DiffFormat::Github => {
             for d in &report.diagnostics {
-                println!("{}", render::to_github(d, &report.sources));
+                outln!("{}", render::to_github(d, &report.sources))?;
             }
         }
-        DiffFormat::Markdown => print!("{}", report.markdown()),
+        DiffFormat::Markdown => out!("{}", report.markdown())?,
     }
     Ok(if report.breaking() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -480,14 +504,14 @@ fn relative_to_cwd(path: PathBuf) -> PathBuf {
 
 fn explain(code: &str) -> Result<ExitCode> {
     if let Some(rule) = compiler::diff::rule(code) {
-        println!("{}: {}\n\nClass: {}.", rule.id, rule.summary, rule.class.as_str());
+        outln!("{}: {}\n\nClass: {}.", rule.id, rule.summary, rule.class.as_str())?;
         if rule.class == compiler::diff::Class::Breaking {
-            println!("Breaks existing {}.", rule.breaks);
+            outln!("Breaks existing {}.", rule.breaks)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(rule) = lint_rules::rule(code) {
-        println!("{}", rule.explanation().trim_end());
+        outln!("{}", rule.explanation().trim_end())?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(code) = compiler::Code::parse(code) else {
@@ -495,6 +519,6 @@ fn explain(code: &str) -> Result<ExitCode> {
     };
     // Doc comments keep the space after `///`; drop it so the text starts at the margin.
     let text: Vec<&str> = code.explanation().lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
-    println!("{}: {}\n\n{}", code.as_str(), code.summary(), text.join("\n").trim_end());
+    outln!("{}: {}\n\n{}", code.as_str(), code.summary(), text.join("\n").trim_end())?;
     Ok(ExitCode::SUCCESS)
 }

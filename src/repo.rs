@@ -67,8 +67,10 @@ impl Git {
         Ok(names)
     }
 
-    /// The file's bytes at the revision, or `None` when it does not exist there.
+    /// The file's bytes at the revision, or `None` when it does not exist there. A blob over
+    /// [`files::MAX_FILE_SIZE`] is refused from git's header, before its bytes are read.
     fn read(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        use std::io::BufRead;
         let object = format!("{}:./{}", self.rev, name.trim_start_matches("./"));
         let mut child = Command::new("git")
             .args(["cat-file", "--batch"])
@@ -78,20 +80,31 @@ impl Git {
             .spawn()
             .context("cannot run git")?;
         child.stdin.take().context("git stdin")?.write_all(format!("{object}\n").as_bytes())?;
-        let mut out = Vec::new();
-        child.stdout.take().context("git stdout")?.read_to_end(&mut out)?;
-        child.wait()?;
-        // `<sha> blob <size>\n<bytes>\n`, or `<object> missing\n`.
-        let Some(newline) = out.iter().position(|b| *b == b'\n') else { return Ok(None) };
-        let header = String::from_utf8_lossy(&out[..newline]).into_owned();
-        let mut parts = header.split(' ');
-        let (_, kind, size) = (parts.next(), parts.next(), parts.next());
-        if kind != Some("blob") {
-            return Ok(None);
-        }
-        let size: usize = size.and_then(|s| s.parse().ok()).context("unexpected output from git cat-file")?;
-        let body = out.get(newline + 1..newline + 1 + size).context("truncated output from git cat-file")?;
-        Ok(Some(body.to_vec()))
+        let mut out = std::io::BufReader::new(child.stdout.take().context("git stdout")?);
+        let result = (|| -> Result<Option<Vec<u8>>> {
+            // `<sha> blob <size>\n<bytes>\n`, or `<object> missing\n`.
+            let mut header = String::new();
+            out.read_line(&mut header)?;
+            let mut parts = header.trim_end().split(' ');
+            let (_, kind, size) = (parts.next(), parts.next(), parts.next());
+            if kind != Some("blob") {
+                return Ok(None);
+            }
+            let size: u64 = size.and_then(|s| s.parse().ok()).context("unexpected output from git cat-file")?;
+            if size > files::MAX_FILE_SIZE {
+                bail!(
+                    "`{name}` is {size} bytes at revision `{}`, over the {} MB apigen reads at most from one file",
+                    self.rev,
+                    files::MAX_FILE_SIZE >> 20
+                );
+            }
+            let mut body = vec![0; size as usize];
+            out.read_exact(&mut body).context("truncated output from git cat-file")?;
+            Ok(Some(body))
+        })();
+        let _ = child.kill();
+        let _ = child.wait();
+        result
     }
 }
 

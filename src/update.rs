@@ -168,7 +168,7 @@ pub fn compare(
     let mut out = Vec::new();
     for p in files {
         let path = out_dir.join(&p.file.path);
-        let state = match std::fs::read(&path) {
+        let state = match crate::files::read_file(&path) {
             Ok(existing) if existing == p.file.contents.as_bytes() => State::Unchanged,
             Ok(existing) => {
                 if !p.file.kind.is_generated(&existing) {
@@ -260,7 +260,7 @@ fn absolute(path: &Path) -> PathBuf {
 fn is_generated(path: &Path, kind: FileKind) -> Result<bool> {
     use std::io::Read;
     let mut head = [0u8; 256];
-    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut file = crate::files::open_regular(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     let mut n = 0;
     while n < head.len() {
         match file.read(&mut head[n..]).with_context(|| format!("cannot read `{}`", path.display()))? {

@@ -169,12 +169,14 @@ pub fn diff(base: (&Ir, &SourceMap), current: (&Ir, &SourceMap)) -> Vec<Change> 
     for (key, &s) in &sa {
         match sb.get(key) {
             Some(&t) => d.service(key, s, t),
-            None => d.removed("SERVICE_REMOVED", key.clone(), format!("service removed: {key}"), Site::ServiceName(s)),
+            None => {
+                d.removed("SERVICE_REMOVED", key.clone(), format!("service `{key}` was removed"), Site::ServiceName(s))
+            }
         }
     }
     for (key, &t) in &sb {
         if !sa.contains_key(key) {
-            d.added("SERVICE_ADDED", key.clone(), format!("service added: {key}"), Site::ServiceName(t));
+            d.added("SERVICE_ADDED", key.clone(), format!("service `{key}` was added"), Site::ServiceName(t));
         }
     }
     d.out.sort_by(|x, y| (x.rule.class, &x.element, x.rule.id).cmp(&(y.rule.class, &y.element, y.rule.id)));
@@ -202,6 +204,11 @@ fn opt(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("")
 }
 
+/// An optional value in a message: quoted, or `none`.
+fn shown(v: &Option<String>) -> String {
+    v.as_deref().map_or("none".to_string(), |v| format!("`{v}`"))
+}
+
 impl Differ<'_> {
     fn push(&mut self, id: &str, element: String, message: String, loc: Option<(Side, Loc)>) {
         self.out.push(Change { rule: rule_of(id), element, message, loc, allowed: None });
@@ -226,7 +233,7 @@ impl Differ<'_> {
             self.added(
                 "NAMESPACE_CHANGED",
                 key.into(),
-                format!("namespace changed from {} to {}", x.namespace, y.namespace),
+                format!("the namespace of service `{key}` changed from `{}` to `{}`", x.namespace, y.namespace),
                 at,
             );
         }
@@ -234,31 +241,42 @@ impl Differ<'_> {
             self.added(
                 "BASE_URL_CHANGED",
                 key.into(),
-                format!("base_url changed from {} to {}", opt(&x.base_url), opt(&y.base_url)),
+                format!(
+                    "the base URL of service `{key}` changed from {} to {}",
+                    shown(&x.base_url),
+                    shown(&y.base_url)
+                ),
                 at,
             );
         }
+        // (element, as said in a message, before, after)
         let docs = [
-            ("description", x.description.clone(), y.description.clone()),
-            ("version", x.version.clone(), y.version.clone()),
-            ("contact/name", x.info.contact_name.clone(), y.info.contact_name.clone()),
-            ("contact/url", x.info.contact_url.clone(), y.info.contact_url.clone()),
-            ("contact/email", x.info.contact_email.clone(), y.info.contact_email.clone()),
-            ("license/name", x.info.license_name.clone(), y.info.license_name.clone()),
-            ("license/url", x.info.license_url.clone(), y.info.license_url.clone()),
-            ("name", Some(x.name.clone()), Some(y.name.clone())),
+            ("description", "description", x.description.clone(), y.description.clone()),
+            ("version", "version", x.version.clone(), y.version.clone()),
+            ("contact/name", "contact name", x.info.contact_name.clone(), y.info.contact_name.clone()),
+            ("contact/url", "contact URL", x.info.contact_url.clone(), y.info.contact_url.clone()),
+            ("contact/email", "contact email", x.info.contact_email.clone(), y.info.contact_email.clone()),
+            ("license/name", "license name", x.info.license_name.clone(), y.info.license_name.clone()),
+            ("license/url", "license URL", x.info.license_url.clone(), y.info.license_url.clone()),
+            ("name", "name", Some(x.name.clone()), Some(y.name.clone())),
         ];
-        for (label, from, to) in docs {
+        for (element, label, from, to) in docs {
             if from != to {
-                self.added("SERVICE_DOC_CHANGED", format!("{key}.{label}"), changed_msg(label, &from, &to), at);
+                let message = changed_msg(&format!("the {label} of service `{key}`"), &from, &to);
+                self.added("SERVICE_DOC_CHANGED", format!("{key}.{element}"), message, at);
             }
         }
         if x.attributes != y.attributes {
-            self.added("SERVICE_DOC_CHANGED", format!("{key}.attributes"), "service attributes changed".into(), at);
+            self.added(
+                "SERVICE_DOC_CHANGED",
+                format!("{key}.attributes"),
+                format!("the attributes of service `{key}` changed"),
+                at,
+            );
         }
         self.headers(
             &format!("{key}.headers"),
-            "header",
+            &format!("service `{key}`"),
             Direction::Request,
             (&x.headers, s),
             (&y.headers, t),
@@ -268,15 +286,30 @@ impl Differ<'_> {
         let uris = |imports: &[Import]| imports.iter().map(|i| i.uri.clone()).collect::<BTreeSet<_>>();
         let (ia, ib) = (uris(&x.imports), uris(&y.imports));
         for uri in ia.difference(&ib) {
-            self.added("IMPORT_CHANGED", format!("{key}.imports.{uri}"), format!("import removed: {uri}"), at);
+            self.added(
+                "IMPORT_CHANGED",
+                format!("{key}.imports.{uri}"),
+                format!("import `{uri}` of service `{key}` was removed"),
+                at,
+            );
         }
         for uri in ib.difference(&ia) {
-            self.added("IMPORT_CHANGED", format!("{key}.imports.{uri}"), format!("import added: {uri}"), at);
+            self.added(
+                "IMPORT_CHANGED",
+                format!("{key}.imports.{uri}"),
+                format!("import `{uri}` of service `{key}` was added"),
+                at,
+            );
         }
         let anns =
             |v: &[Annotation]| v.iter().map(|a| (a.name.clone(), a.description.clone())).collect::<BTreeMap<_, _>>();
         if anns(&x.annotations) != anns(&y.annotations) {
-            self.added("ANNOTATION_CHANGED", format!("{key}.annotations"), "annotations changed".into(), at);
+            self.added(
+                "ANNOTATION_CHANGED",
+                format!("{key}.annotations"),
+                format!("the annotations of service `{key}` changed"),
+                at,
+            );
         }
         self.enums(key, s, t);
         self.models(key, s, t);
@@ -291,7 +324,7 @@ impl Differ<'_> {
     fn headers(
         &mut self,
         prefix: &str,
-        label: &str,
+        owner: &str,
         direction: Direction,
         (xs, s): (&[Header], ServiceId),
         (ys, t): (&[Header], ServiceId),
@@ -301,17 +334,15 @@ impl Differ<'_> {
         let response = direction == Direction::Response;
         for (i, h) in xs.iter().enumerate() {
             let el = format!("{prefix}.{}", h.name);
+            let label = format!("header `{}` of {owner}", h.name);
             match ys.iter().position(|o| o.name.eq_ignore_ascii_case(&h.name)) {
                 None if response && h.presence.is_required() => {
-                    self.removed("RESPONSE_HEADER_REMOVED", el, format!("{label} removed: {}", h.name), site_a(i))
+                    self.removed("RESPONSE_HEADER_REMOVED", el, format!("{label} was removed"), site_a(i))
                 }
-                None if response => self.removed(
-                    "RESPONSE_HEADER_ADDED",
-                    el,
-                    format!("optional {label} removed: {}", h.name),
-                    site_a(i),
-                ),
-                None => self.removed("HEADER_REMOVED", el, format!("{label} removed: {}", h.name), site_a(i)),
+                None if response => {
+                    self.removed("RESPONSE_HEADER_ADDED", el, format!("optional {label} was removed"), site_a(i))
+                }
+                None => self.removed("HEADER_REMOVED", el, format!("{label} was removed"), site_a(i)),
                 Some(j) => {
                     let o = &ys[j];
                     let (ta, tb) = (type_text(self.a, &h.ty, s), type_text(self.b, &o.ty, t));
@@ -319,7 +350,7 @@ impl Differ<'_> {
                         self.added(
                             "HEADER_TYPE_CHANGED",
                             el.clone(),
-                            format!("{label} {} type changed from {ta} to {tb}", h.name),
+                            format!("the type of {label} changed from `{ta}` to `{tb}`"),
                             site_b(j),
                         );
                     }
@@ -327,31 +358,31 @@ impl Differ<'_> {
                         self.added(
                             if response { "RESPONSE_HEADER_ADDED" } else { "HEADER_NOW_REQUIRED" },
                             el.clone(),
-                            format!("{label} {} is now required", h.name),
+                            format!("{label} is now required"),
                             site_b(j),
                         );
                     } else if h.presence.is_required() && !o.presence.is_required() {
                         self.added(
                             if response { "RESPONSE_HEADER_NOW_OPTIONAL" } else { "HEADER_NOW_OPTIONAL" },
                             el.clone(),
-                            format!("{label} {} is no longer required", h.name),
+                            format!("{label} is no longer required"),
                             site_b(j),
                         );
                     }
-                    let hlabel = format!("{label} {}", h.name);
-                    self.default_change(&el, &hlabel, h.presence.default(), o.presence.default(), site_b(j));
+                    self.default_change(&el, &label, h.presence.default(), o.presence.default(), site_b(j));
                 }
             }
         }
         for (j, o) in ys.iter().enumerate() {
             if !xs.iter().any(|h| h.name.eq_ignore_ascii_case(&o.name)) {
                 let el = format!("{prefix}.{}", o.name);
+                let label = format!("header `{}` of {owner}", o.name);
                 if response {
-                    self.added("RESPONSE_HEADER_ADDED", el, format!("{label} added: {}", o.name), site_b(j));
+                    self.added("RESPONSE_HEADER_ADDED", el, format!("{label} was added"), site_b(j));
                 } else if o.presence.must_be_sent() {
-                    self.added("HEADER_ADDED_REQUIRED", el, format!("required {label} added: {}", o.name), site_b(j));
+                    self.added("HEADER_ADDED_REQUIRED", el, format!("required {label} was added"), site_b(j));
                 } else {
-                    self.added("HEADER_ADDED_OPTIONAL", el, format!("optional {label} added: {}", o.name), site_b(j));
+                    self.added("HEADER_ADDED_OPTIONAL", el, format!("optional {label} was added"), site_b(j));
                 }
             }
         }
@@ -360,11 +391,19 @@ impl Differ<'_> {
     fn default_change(&mut self, el: &str, label: &str, from: Option<&Literal>, to: Option<&Literal>, at: Site) {
         let (from, to) = (from.map(crate::literal_text), to.map(crate::literal_text));
         match (from, to) {
-            (Some(f), None) => self.added("DEFAULT_REMOVED", el.into(), format!("{label} default removed: {f}"), at),
-            (None, Some(t)) => self.added("DEFAULT_CHANGED", el.into(), format!("{label} default added: {t}"), at),
-            (Some(f), Some(t)) if f != t => {
-                self.added("DEFAULT_CHANGED", el.into(), format!("{label} default changed from {f} to {t}"), at)
-            }
+            (Some(f), None) => self.added(
+                "DEFAULT_REMOVED",
+                el.into(),
+                format!("the default of {label} was removed (it was `{f}`)"),
+                at,
+            ),
+            (None, Some(t)) => self.added("DEFAULT_CHANGED", el.into(), format!("{label} now defaults to `{t}`"), at),
+            (Some(f), Some(t)) if f != t => self.added(
+                "DEFAULT_CHANGED",
+                el.into(),
+                format!("the default of {label} changed from `{f}` to `{t}`"),
+                at,
+            ),
             _ => {}
         }
     }
@@ -393,39 +432,57 @@ impl Differ<'_> {
     ) {
         match (amin, bmin) {
             (None, Some(n)) => {
-                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum{kind} added: {n}"), at)
+                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} now has a minimum{kind} of {n}"), at)
             }
-            (Some(f), Some(t)) if t.above(&f) => {
-                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} minimum{kind} changed from {f} to {t}"), at)
-            }
-            (Some(f), Some(t)) if f.above(&t) => {
-                self.added("BOUND_RELAXED", el.into(), format!("{label} minimum{kind} changed from {f} to {t}"), at)
-            }
-            (Some(f), None) => {
-                self.added("BOUND_RELAXED", el.into(), format!("{label} minimum{kind} removed: {f}"), at)
-            }
+            (Some(f), Some(t)) if t.above(&f) => self.added(
+                "MINIMUM_TIGHTENED",
+                el.into(),
+                format!("the minimum{kind} of {label} changed from {f} to {t}"),
+                at,
+            ),
+            (Some(f), Some(t)) if f.above(&t) => self.added(
+                "BOUND_RELAXED",
+                el.into(),
+                format!("the minimum{kind} of {label} changed from {f} to {t}"),
+                at,
+            ),
+            (Some(f), None) => self.added(
+                "BOUND_RELAXED",
+                el.into(),
+                format!("the minimum{kind} of {label} was removed (it was {f})"),
+                at,
+            ),
             _ => {}
         }
         match (amax, bmax) {
             (None, Some(n)) => {
-                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum{kind} added: {n}"), at)
+                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} now has a maximum{kind} of {n}"), at)
             }
-            (Some(f), Some(t)) if f.below_max(&t) => {
-                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} maximum{kind} changed from {f} to {t}"), at)
-            }
-            (Some(f), Some(t)) if t.below_max(&f) => {
-                self.added("BOUND_RELAXED", el.into(), format!("{label} maximum{kind} changed from {f} to {t}"), at)
-            }
-            (Some(f), None) => {
-                self.added("BOUND_RELAXED", el.into(), format!("{label} maximum{kind} removed: {f}"), at)
-            }
+            (Some(f), Some(t)) if f.below_max(&t) => self.added(
+                "MAXIMUM_TIGHTENED",
+                el.into(),
+                format!("the maximum{kind} of {label} changed from {f} to {t}"),
+                at,
+            ),
+            (Some(f), Some(t)) if t.below_max(&f) => self.added(
+                "BOUND_RELAXED",
+                el.into(),
+                format!("the maximum{kind} of {label} changed from {f} to {t}"),
+                at,
+            ),
+            (Some(f), None) => self.added(
+                "BOUND_RELAXED",
+                el.into(),
+                format!("the maximum{kind} of {label} was removed (it was {f})"),
+                at,
+            ),
             _ => {}
         }
     }
 
     fn doc(&mut self, el: &str, label: &str, changed: bool, at: Site) {
         if changed {
-            self.added("TYPE_DOC_CHANGED", el.into(), format!("{label} documentation changed"), at);
+            self.added("TYPE_DOC_CHANGED", el.into(), format!("the documentation of {label} changed"), at);
         }
     }
 
@@ -436,13 +493,13 @@ impl Differ<'_> {
         for (name, &ea) in &xs {
             let el = format!("{key}.enums.{name}");
             let Some(&eb) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("enum removed: {name}"), Site::Enum(ea));
+                self.removed("TYPE_REMOVED", el, format!("enum `{name}` was removed"), Site::Enum(ea));
                 continue;
             };
             let (x, y) = (a.enum_(ea), b.enum_(eb));
             self.doc(
                 &el,
-                &format!("enum {name}"),
+                &format!("enum `{name}`"),
                 x.description != y.description
                     || x.plural != y.plural
                     || x.deprecation != y.deprecation
@@ -455,14 +512,14 @@ impl Differ<'_> {
                     None => self.removed(
                         "ENUM_VALUE_REMOVED",
                         vel,
-                        format!("enum {name} value removed: {}", v.name),
+                        format!("value `{}` of enum `{name}` was removed", v.name),
                         Site::EnumValue(ea, i),
                     ),
                     Some(j) if y.values[j].value != v.value => self.added(
                         "ENUM_VALUE_WIRE_CHANGED",
                         vel,
                         format!(
-                            "enum {name} value {} wire value changed from {} to {}",
+                            "the wire value of value `{}` of enum `{name}` changed from `{}` to `{}`",
                             v.name, v.value, y.values[j].value
                         ),
                         Site::EnumValue(eb, j),
@@ -475,7 +532,7 @@ impl Differ<'_> {
                     self.added(
                         "ENUM_VALUE_ADDED",
                         format!("{el}.values.{}", v.name),
-                        format!("enum {name} value added: {}", v.name),
+                        format!("value `{}` of enum `{name}` was added", v.name),
                         Site::EnumValue(eb, j),
                     );
                 }
@@ -483,7 +540,12 @@ impl Differ<'_> {
         }
         for (name, &eb) in &ys {
             if !xs.contains_key(name) {
-                self.added("TYPE_ADDED", format!("{key}.enums.{name}"), format!("enum added: {name}"), Site::Enum(eb));
+                self.added(
+                    "TYPE_ADDED",
+                    format!("{key}.enums.{name}"),
+                    format!("enum `{name}` was added"),
+                    Site::Enum(eb),
+                );
             }
         }
     }
@@ -501,9 +563,9 @@ impl Differ<'_> {
     ) {
         for (i, f) in xs.iter().enumerate() {
             let fel = format!("{el}.fields.{}", f.name);
-            let label = format!("{owner} field {}", f.name);
+            let label = format!("field `{}` of {owner}", f.name);
             let Some(j) = ys.iter().position(|o| o.name == f.name) else {
-                self.removed("FIELD_REMOVED", fel, format!("{owner} field removed: {}", f.name), site_a(i));
+                self.removed("FIELD_REMOVED", fel, format!("{label} was removed"), site_a(i));
                 continue;
             };
             let o = &ys[j];
@@ -512,7 +574,7 @@ impl Differ<'_> {
                 self.added(
                     "FIELD_TYPE_CHANGED",
                     fel.clone(),
-                    format!("{label} type changed from {ta} to {tb}"),
+                    format!("the type of {label} changed from `{ta}` to `{tb}`"),
                     type_site_b(j),
                 );
             }
@@ -531,19 +593,19 @@ impl Differ<'_> {
                     (true, None) => self.added(
                         "FIELD_ADDED_REQUIRED",
                         fel,
-                        format!("{owner} required field added: {}", o.name),
+                        format!("required field `{}` of {owner} was added", o.name),
                         site_b(j),
                     ),
                     (true, Some(d)) => self.added(
                         "FIELD_ADDED_OPTIONAL",
                         fel,
-                        format!("{owner} required field added: {}, defaults to {d}", o.name),
+                        format!("required field `{}` of {owner} was added, with the default `{d}`", o.name),
                         site_b(j),
                     ),
                     (false, _) => self.added(
                         "FIELD_ADDED_OPTIONAL",
                         fel,
-                        format!("{owner} optional field added: {}", o.name),
+                        format!("optional field `{}` of {owner} was added", o.name),
                         site_b(j),
                     ),
                 }
@@ -558,13 +620,13 @@ impl Differ<'_> {
         for (name, &ma) in &xs {
             let el = format!("{key}.models.{name}");
             let Some(&mb) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("model removed: {name}"), Site::Model(ma));
+                self.removed("TYPE_REMOVED", el, format!("model `{name}` was removed"), Site::Model(ma));
                 continue;
             };
             let (x, y) = (a.model(ma), b.model(mb));
             self.doc(
                 &el,
-                &format!("model {name}"),
+                &format!("model `{name}`"),
                 x.description != y.description
                     || x.plural != y.plural
                     || x.deprecation != y.deprecation
@@ -577,13 +639,13 @@ impl Differ<'_> {
                 self.added(
                     "INTERFACES_CHANGED",
                     el.clone(),
-                    format!("model {name} interfaces changed from [{}] to [{}]", join(&ia), join(&ib)),
+                    format!("the interfaces of model `{name}` changed from [{}] to [{}]", join(&ia), join(&ib)),
                     Site::Model(mb),
                 );
             }
             self.fields(
                 &el,
-                &format!("model {name}"),
+                &format!("model `{name}`"),
                 (&x.fields, s),
                 (&y.fields, t),
                 |i| Site::Field(ma, i),
@@ -596,7 +658,7 @@ impl Differ<'_> {
                 self.added(
                     "TYPE_ADDED",
                     format!("{key}.models.{name}"),
-                    format!("model added: {name}"),
+                    format!("model `{name}` was added"),
                     Site::Model(mb),
                 );
             }
@@ -610,19 +672,19 @@ impl Differ<'_> {
         for (name, &ia) in &xs {
             let el = format!("{key}.interfaces.{name}");
             let Some(&ib) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("interface removed: {name}"), Site::Interface(ia));
+                self.removed("TYPE_REMOVED", el, format!("interface `{name}` was removed"), Site::Interface(ia));
                 continue;
             };
             let (x, y) = (a.interface(ia), b.interface(ib));
             self.doc(
                 &el,
-                &format!("interface {name}"),
+                &format!("interface `{name}`"),
                 x.description != y.description || x.plural != y.plural || x.deprecation != y.deprecation,
                 Site::Interface(ib),
             );
             self.fields(
                 &el,
-                &format!("interface {name}"),
+                &format!("interface `{name}`"),
                 (&x.fields, s),
                 (&y.fields, t),
                 |i| Site::InterfaceField(ia, i),
@@ -635,7 +697,7 @@ impl Differ<'_> {
                 self.added(
                     "TYPE_ADDED",
                     format!("{key}.interfaces.{name}"),
-                    format!("interface added: {name}"),
+                    format!("interface `{name}` was added"),
                     Site::Interface(ib),
                 );
             }
@@ -649,13 +711,13 @@ impl Differ<'_> {
         for (name, &ua) in &xs {
             let el = format!("{key}.unions.{name}");
             let Some(&ub) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("union removed: {name}"), Site::Union(ua));
+                self.removed("TYPE_REMOVED", el, format!("union `{name}` was removed"), Site::Union(ua));
                 continue;
             };
             let (x, y) = (a.union(ua), b.union(ub));
             self.doc(
                 &el,
-                &format!("union {name}"),
+                &format!("union `{name}`"),
                 x.description != y.description
                     || x.plural != y.plural
                     || x.deprecation != y.deprecation
@@ -663,11 +725,11 @@ impl Differ<'_> {
                 Site::Union(ub),
             );
             if x.encoding != y.encoding {
-                let show = |u: &Union| u.discriminator().map_or("none".to_string(), str::to_string);
+                let show = |u: &Union| u.discriminator().map_or("none".to_string(), |d| format!("`{d}`"));
                 self.added(
                     "DISCRIMINATOR_CHANGED",
                     el.clone(),
-                    format!("union {name} discriminator changed from {} to {}", show(x), show(y)),
+                    format!("the discriminator of union `{name}` changed from {} to {}", show(x), show(y)),
                     Site::Union(ub),
                 );
             }
@@ -677,7 +739,7 @@ impl Differ<'_> {
                 self.added(
                     "INTERFACES_CHANGED",
                     el.clone(),
-                    format!("union {name} interfaces changed from [{}] to [{}]", join(&ia), join(&ib)),
+                    format!("the interfaces of union `{name}` changed from [{}] to [{}]", join(&ia), join(&ib)),
                     Site::Union(ub),
                 );
             }
@@ -686,19 +748,19 @@ impl Differ<'_> {
                 (None, Some(d)) => self.added(
                     "UNION_DEFAULT_ADDED",
                     el.clone(),
-                    format!("union {name} default type added: {d}"),
+                    format!("union `{name}` now defaults to type `{d}`"),
                     Site::Union(ub),
                 ),
                 (Some(f), None) => self.added(
                     "UNION_DEFAULT_CHANGED",
                     el.clone(),
-                    format!("union {name} default type removed: {f}"),
+                    format!("union `{name}` no longer defaults to type `{f}`"),
                     Site::Union(ub),
                 ),
                 (Some(f), Some(d)) if f != d => self.added(
                     "UNION_DEFAULT_CHANGED",
                     el.clone(),
-                    format!("union {name} default type changed from {f} to {d}"),
+                    format!("the default type of union `{name}` changed from `{f}` to `{d}`"),
                     Site::Union(ub),
                 ),
                 _ => {}
@@ -709,14 +771,14 @@ impl Differ<'_> {
                     None => self.removed(
                         "UNION_MEMBER_REMOVED",
                         mel,
-                        format!("union {name} type removed: {}", m.type_name),
+                        format!("type `{}` of union `{name}` was removed", m.type_name),
                         Site::UnionMember(ua, i),
                     ),
                     Some(j) if y.members[j].discriminator_value != m.discriminator_value => self.added(
                         "DISCRIMINATOR_VALUE_CHANGED",
                         mel,
                         format!(
-                            "union {name} type {} discriminator value changed from {} to {}",
+                            "the discriminator value of type `{}` of union `{name}` changed from `{}` to `{}`",
                             m.type_name, m.discriminator_value, y.members[j].discriminator_value
                         ),
                         Site::UnionMember(ub, j),
@@ -729,7 +791,7 @@ impl Differ<'_> {
                     self.added(
                         "UNION_MEMBER_ADDED",
                         format!("{el}.types.{}", m.type_name),
-                        format!("union {name} type added: {}", m.type_name),
+                        format!("type `{}` of union `{name}` was added", m.type_name),
                         Site::UnionMember(ub, j),
                     );
                 }
@@ -740,7 +802,7 @@ impl Differ<'_> {
                 self.added(
                     "TYPE_ADDED",
                     format!("{key}.unions.{name}"),
-                    format!("union added: {name}"),
+                    format!("union `{name}` was added"),
                     Site::Union(ub),
                 );
             }
@@ -754,7 +816,7 @@ impl Differ<'_> {
         for (name, &ra) in &xs {
             let el = format!("{key}.resources.{name}");
             let Some(&rb) = ys.get(name) else {
-                self.removed("RESOURCE_REMOVED", el, format!("resource removed: {name}"), Site::Resource(ra));
+                self.removed("RESOURCE_REMOVED", el, format!("resource `{name}` was removed"), Site::Resource(ra));
                 continue;
             };
             self.operations(&el, name, (ra, s), (rb, t));
@@ -764,7 +826,7 @@ impl Differ<'_> {
                 self.added(
                     "RESOURCE_ADDED",
                     format!("{key}.resources.{name}"),
-                    format!("resource added: {name}"),
+                    format!("resource `{name}` was added"),
                     Site::Resource(rb),
                 );
             }
@@ -794,7 +856,7 @@ impl Differ<'_> {
                 let k = label(a.operation(oa));
                 self.operation(
                     &format!("{el}.operations.{k}"),
-                    &format!("resource {rname} operation {k}"),
+                    &format!("operation `{k}` of resource `{rname}`"),
                     (oa, s),
                     (ob, t),
                 );
@@ -818,15 +880,15 @@ impl Differ<'_> {
                     self.added(
                         "OPERATION_MOVED",
                         oel.clone(),
-                        format!("resource {rname} operation moved from {k} to {nk}"),
+                        format!("operation `{k}` of resource `{rname}` moved to `{nk}`"),
                         Site::OperationPath(ob),
                     );
-                    self.operation(&oel, &format!("resource {rname} operation {nk}"), (oa, s), (ob, t));
+                    self.operation(&oel, &format!("operation `{nk}` of resource `{rname}`"), (oa, s), (ob, t));
                 }
                 None => self.removed(
                     "OPERATION_REMOVED",
                     format!("{el}.operations.{k}"),
-                    format!("resource {rname} operation removed: {k}"),
+                    format!("operation `{k}` of resource `{rname}` was removed"),
                     Site::Operation(oa),
                 ),
             }
@@ -836,7 +898,7 @@ impl Differ<'_> {
             self.added(
                 "OPERATION_ADDED",
                 format!("{el}.operations.{k}"),
-                format!("resource {rname} operation added: {k}"),
+                format!("operation `{k}` of resource `{rname}` was added"),
                 Site::OperationMethod(ob),
             );
         }
@@ -854,24 +916,27 @@ impl Differ<'_> {
             self.added(
                 "OPERATION_DOC_CHANGED",
                 el.into(),
-                format!("{label} documentation changed"),
+                format!("the documentation of {label} changed"),
                 Site::OperationMethod(ob),
             );
         }
         match (&x.body, &y.body) {
             (None, Some(_)) => {
-                self.added("BODY_ADDED", format!("{el}.body"), format!("{label} added: body"), Site::Body(ob))
+                self.added("BODY_ADDED", format!("{el}.body"), format!("a body was added to {label}"), Site::Body(ob))
             }
-            (Some(_), None) => {
-                self.removed("BODY_REMOVED", format!("{el}.body"), format!("{label} removed: body"), Site::Body(oa))
-            }
+            (Some(_), None) => self.removed(
+                "BODY_REMOVED",
+                format!("{el}.body"),
+                format!("the body of {label} was removed"),
+                Site::Body(oa),
+            ),
             (Some(bx), Some(by)) => {
                 let (ta, tb) = (type_text(self.a, bx.ty(), s), type_text(self.b, by.ty(), t));
                 if ta != tb {
                     self.added(
                         "BODY_TYPE_CHANGED",
                         format!("{el}.body"),
-                        format!("{label} body type changed from {ta} to {tb}"),
+                        format!("the type of the body of {label} changed from `{ta}` to `{tb}`"),
                         Site::Body(ob),
                     );
                 }
@@ -880,7 +945,7 @@ impl Differ<'_> {
         }
         for (i, p) in x.parameters.iter().enumerate() {
             let pel = format!("{el}.parameters.{}", p.name);
-            let plabel = format!("{label} parameter {}", p.name);
+            let plabel = format!("parameter `{}` of {label}", p.name);
             // A renamed path parameter is the same parameter at the same position of the path.
             let j = y.parameters.iter().position(|o| o.name == p.name).or_else(|| {
                 (p.location == ParameterLocation::Path).then(|| path_index(x, &p.name)).flatten().and_then(|k| {
@@ -890,12 +955,7 @@ impl Differ<'_> {
                 })
             });
             let Some(j) = j else {
-                self.removed(
-                    "PARAMETER_REMOVED",
-                    pel,
-                    format!("{label} parameter removed: {}", p.name),
-                    Site::Parameter(oa, i),
-                );
+                self.removed("PARAMETER_REMOVED", pel, format!("{plabel} was removed"), Site::Parameter(oa, i));
                 continue;
             };
             let o = &y.parameters[j];
@@ -904,7 +964,7 @@ impl Differ<'_> {
                 self.added(
                     "PARAMETER_TYPE_CHANGED",
                     pel.clone(),
-                    format!("{plabel} type changed from {ta} to {tb}"),
+                    format!("the type of {plabel} changed from `{ta}` to `{tb}`"),
                     Site::Parameter(ob, j),
                 );
             }
@@ -912,7 +972,7 @@ impl Differ<'_> {
                 self.added(
                     "PARAMETER_LOCATION_CHANGED",
                     pel.clone(),
-                    format!("{plabel} location changed from {} to {}", p.location.as_str(), o.location.as_str()),
+                    format!("{plabel} moved from the {} to the {}", p.location.as_str(), o.location.as_str()),
                     Site::Parameter(ob, j),
                 );
             }
@@ -948,14 +1008,14 @@ impl Differ<'_> {
                     self.added(
                         "PARAMETER_ADDED_REQUIRED",
                         pel,
-                        format!("{label} required parameter added: {}", o.name),
+                        format!("required parameter `{}` of {label} was added", o.name),
                         Site::Parameter(ob, j),
                     );
                 } else {
                     self.added(
                         "PARAMETER_ADDED_OPTIONAL",
                         pel,
-                        format!("{label} optional parameter added: {}", o.name),
+                        format!("optional parameter `{}` of {label} was added", o.name),
                         Site::Parameter(ob, j),
                     );
                 }
@@ -968,7 +1028,7 @@ impl Differ<'_> {
                 None => self.removed(
                     "RESPONSE_REMOVED",
                     rel,
-                    format!("{label} response removed: {}", code(r.code)),
+                    format!("response `{}` of {label} was removed", code(r.code)),
                     Site::Response(oa, i),
                 ),
                 Some(j) => {
@@ -978,12 +1038,12 @@ impl Differ<'_> {
                         self.added(
                             "RESPONSE_TYPE_CHANGED",
                             rel.clone(),
-                            format!("{label} response {} type changed from {ta} to {tb}", code(r.code)),
+                            format!("the type of response `{}` of {label} changed from `{ta}` to `{tb}`", code(r.code)),
                             Site::ResponseType(ob, j),
                         );
                     }
                     let prefix = format!("{rel}.headers");
-                    let hlabel = format!("{label} response {} header", code(r.code));
+                    let hlabel = format!("response `{}` of {label}", code(r.code));
                     self.headers(
                         &prefix,
                         &hlabel,
@@ -1001,7 +1061,7 @@ impl Differ<'_> {
                 self.added(
                     "RESPONSE_ADDED",
                     format!("{el}.responses.{}", code(o.code)),
-                    format!("{label} response added: {}", code(o.code)),
+                    format!("response `{}` of {label} was added", code(o.code)),
                     Site::Response(ob, j),
                 );
             }
@@ -1053,9 +1113,9 @@ fn route(op: &Operation) -> String {
 
 fn changed_msg(label: &str, from: &Option<String>, to: &Option<String>) -> String {
     match (from, to) {
-        (None, Some(t)) => format!("{label} added: {}", truncate(t)),
-        (Some(f), None) => format!("{label} removed: {}", truncate(f)),
-        (f, t) => format!("{label} changed from {} to {}", truncate(opt(f)), truncate(opt(t))),
+        (None, Some(t)) => format!("{label} was added: `{}`", truncate(t)),
+        (Some(f), None) => format!("{label} was removed (it was `{}`)", truncate(f)),
+        (f, t) => format!("{label} changed from `{}` to `{}`", truncate(opt(f)), truncate(opt(t))),
     }
 }
 

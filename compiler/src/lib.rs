@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 pub use diagnostic::{Code, Diagnostic, DiagnosticId, Label, Severity};
 use frontend::PendingService;
+pub use frontend::reader::closest;
 use ir::{Ir, SourceMap};
 pub use literals::literal_text;
 use source::Sources;

@@ -173,8 +173,14 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
                         ));
                     } else if let Some(best) = crate::frontend::reader::closest(
                         &name,
-                        // Qualified names are suggested only for qualified misspellings.
-                        scopes[sid.index()].names.keys().filter(|k| !k.contains('.') || name.contains('.')),
+                        // Qualified names are suggested only for qualified misspellings; the
+                        // primitives (`strng` → `string`) are names too.
+                        scopes[sid.index()]
+                            .names
+                            .keys()
+                            .map(String::as_str)
+                            .filter(|k| !k.contains('.') || name.contains('.'))
+                            .chain(Primitive::ALL.iter().map(|p| p.as_str())),
                     ) {
                         d = d.with_help(format!("did you mean `{best}`?"));
                     }

@@ -32,8 +32,8 @@ pub struct Planned {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PlanError {
-    #[error("app `{app}`: unknown generator `{name}`; known generators: {known}")]
-    UnknownGenerator { app: String, name: String, known: String },
+    #[error("app `{app}`: unknown generator `{name}`{hint}; known generators: {known}")]
+    UnknownGenerator { app: String, name: String, known: String, hint: String },
     #[error("app `{app}`: no service with key `{key}` in the spec repository (services: {known}){hint}")]
     UnknownService { app: String, key: String, known: String, hint: String },
     #[error("app `{app}`: {source}")]
@@ -50,10 +50,13 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
             Some(g) => generators.push(g),
             None => {
                 let known: Vec<&str> = Generator::ALL.iter().map(|g| g.as_str()).collect();
+                let hint = compiler::closest(g, known.iter().copied())
+                    .map_or(String::new(), |k| format!(" (did you mean `{k}`?)"));
                 return Err(PlanError::UnknownGenerator {
                     app: app.name.clone(),
                     name: g.clone(),
                     known: known.join(", "),
+                    hint,
                 });
             }
         }
@@ -65,8 +68,11 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
             _ => {
                 let known: Vec<&str> = ir.services.iter().filter(defined).map(|s| s.key.as_str()).collect();
                 // A service named in the spec by its `name` rather than its key is the usual slip.
+                // Else a typo of a key.
                 let by_name = ir.services.iter().filter(defined).find(|s| s.name.eq_ignore_ascii_case(key));
-                let hint = by_name.map_or(String::new(), |s| format!("; did you mean `{}`?", s.key));
+                let suggestion =
+                    by_name.map(|s| s.key.as_str()).or_else(|| compiler::closest(key, known.iter().copied()));
+                let hint = suggestion.map_or(String::new(), |k| format!("; did you mean `{k}`?"));
                 Err(PlanError::UnknownService {
                     app: app.name.clone(),
                     key: key.to_string(),
@@ -360,7 +366,7 @@ mod tests {
         let e = plan(&ir, &app(&["common"], &[], &["modles"])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "app `app`: unknown generator `modles`; known generators: models, api, server, client, mock"
+            "app `app`: unknown generator `modles` (did you mean `models`?); known generators: models, api, server, client, mock"
         );
         let ir = self::ir(&[("api.json", r#"{"name": "API Service", "key": "api", "models": {}}"#)]);
         let e = plan(&ir, &app(&["API Service"], &[], &["models"])).unwrap_err();
@@ -368,6 +374,10 @@ mod tests {
             e.to_string(),
             "app `app`: no service with key `API Service` in the spec repository (services: api); did you mean `api`?"
         );
+        let e = plan(&ir, &app(&["apii"], &[], &["models"])).unwrap_err();
+        assert!(e.to_string().ends_with("(services: api); did you mean `api`?"), "{e}");
+        let e = plan(&ir, &app(&["billing"], &[], &["models"])).unwrap_err();
+        assert!(e.to_string().ends_with("(services: api)"), "no suggestion when nothing is close: {e}");
     }
 
     #[test]

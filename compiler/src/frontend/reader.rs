@@ -339,13 +339,9 @@ pub(crate) fn parse_long(text: &str) -> Result<i64, LongError> {
     Ok(f as i64)
 }
 
-/// The allowed key closest to a misspelt one, for "did you mean" help.
 /// The candidate closest to a misspelt name (case-insensitively), when it is close enough to be a
 /// typo: used for "did you mean" help on keys and on type names.
-pub(crate) fn closest<'a, S: AsRef<str> + ?Sized>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a S>,
-) -> Option<&'a S> {
+pub fn closest<'a, S: AsRef<str> + ?Sized>(name: &str, candidates: impl IntoIterator<Item = &'a S>) -> Option<&'a S> {
     let name = name.to_lowercase();
     candidates
         .into_iter()
