@@ -141,11 +141,19 @@ impl Parser<'_> {
         Span::new(start, end)
     }
 
+    /// An error on `start..end`, kept inside the text and on character boundaries (a label on
+    /// "the next character" may point past the end, or into a multi-byte one).
     fn error_at(&self, start: usize, end: usize, message: &str, label: &str) -> ParseError {
+        let len = self.bytes.len();
+        let start = start.min(len);
+        let mut end = end.max(start).min(len);
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
         ParseError {
             message: message.to_string(),
             label: label.to_string(),
-            span: self.span(start, end.max(start)),
+            span: self.span(start, end),
             kind: ParseErrorKind::Syntax,
         }
     }
@@ -473,6 +481,15 @@ mod tests {
         assert_eq!(items[2].as_str(), Some("xé\n"));
         // Duplicate keys are kept so that validation can report them.
         assert_eq!(node.get("b").unwrap().as_object().unwrap().len(), 2);
+    }
+
+    /// Found by fuzzing: a lone `-` labelled the digit that should follow it, past the end.
+    #[test]
+    fn error_spans_stay_inside_the_text_on_character_boundaries() {
+        for (text, span) in [("-", 0..1), ("-é", 0..3), ("[-", 1..2), ("1.", 0..2)] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.span.range(), span, "{text:?}");
+        }
     }
 
     #[test]
