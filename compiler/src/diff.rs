@@ -430,54 +430,28 @@ impl Differ<'_> {
         (bmin, bmax): (Option<Limit>, Option<Limit>),
         at: Site,
     ) {
-        match (amin, bmin) {
-            (None, Some(n)) => {
-                self.added("MINIMUM_TIGHTENED", el.into(), format!("{label} now has a minimum{kind} of {n}"), at)
+        // `tighter(from, to)`: the new bound rejects values the old one let through.
+        let mut side = |end: &str,
+                        tightened: &str,
+                        from: Option<Limit>,
+                        to: Option<Limit>,
+                        tighter: &dyn Fn(&Limit, &Limit) -> bool| {
+            let what = format!("the {end}{kind} of {label}");
+            let change = match (from, to) {
+                (None, Some(n)) => Some((tightened, format!("{label} now has a {end}{kind} of {n}"))),
+                (Some(f), Some(t)) if tighter(&f, &t) => Some((tightened, format!("{what} changed from {f} to {t}"))),
+                (Some(f), Some(t)) if tighter(&t, &f) => {
+                    Some(("BOUND_RELAXED", format!("{what} changed from {f} to {t}")))
+                }
+                (Some(f), None) => Some(("BOUND_RELAXED", format!("{what} was removed (it was {f})"))),
+                _ => None,
+            };
+            if let Some((rule, message)) = change {
+                self.added(rule, el.into(), message, at);
             }
-            (Some(f), Some(t)) if t.above(&f) => self.added(
-                "MINIMUM_TIGHTENED",
-                el.into(),
-                format!("the minimum{kind} of {label} changed from {f} to {t}"),
-                at,
-            ),
-            (Some(f), Some(t)) if f.above(&t) => self.added(
-                "BOUND_RELAXED",
-                el.into(),
-                format!("the minimum{kind} of {label} changed from {f} to {t}"),
-                at,
-            ),
-            (Some(f), None) => self.added(
-                "BOUND_RELAXED",
-                el.into(),
-                format!("the minimum{kind} of {label} was removed (it was {f})"),
-                at,
-            ),
-            _ => {}
-        }
-        match (amax, bmax) {
-            (None, Some(n)) => {
-                self.added("MAXIMUM_TIGHTENED", el.into(), format!("{label} now has a maximum{kind} of {n}"), at)
-            }
-            (Some(f), Some(t)) if f.below_max(&t) => self.added(
-                "MAXIMUM_TIGHTENED",
-                el.into(),
-                format!("the maximum{kind} of {label} changed from {f} to {t}"),
-                at,
-            ),
-            (Some(f), Some(t)) if t.below_max(&f) => self.added(
-                "BOUND_RELAXED",
-                el.into(),
-                format!("the maximum{kind} of {label} changed from {f} to {t}"),
-                at,
-            ),
-            (Some(f), None) => self.added(
-                "BOUND_RELAXED",
-                el.into(),
-                format!("the maximum{kind} of {label} was removed (it was {f})"),
-                at,
-            ),
-            _ => {}
-        }
+        };
+        side("minimum", "MINIMUM_TIGHTENED", amin, bmin, &|f, t| t.above(f));
+        side("maximum", "MAXIMUM_TIGHTENED", amax, bmax, &|f, t| f.below_max(t));
     }
 
     fn doc(&mut self, el: &str, label: &str, changed: bool, at: Site) {
