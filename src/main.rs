@@ -508,6 +508,9 @@ fn explain(code: &str) -> Result<ExitCode> {
         if rule.class == compiler::diff::Class::Breaking {
             outln!("Breaks existing {}.", rule.breaks)?;
         }
+        if let Some(text) = rule.explanation() {
+            outln!("\n{text}")?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(rule) = lint_rules::rule(code) {

@@ -56,7 +56,9 @@ rules! {
     SERVICE_REMOVED Breaking "clients" "a service was removed: every client of it breaks";
     NAMESPACE_CHANGED Breaking "clients" "the namespace changed: generated code and qualified type names move";
     BASE_URL_CHANGED NonBreaking "" "the base URL changed";
-    SERVICE_DOC_CHANGED NotMaterial "" "a description, contact, license, version or attribute of the service changed";
+    SERVICE_DOC_CHANGED NonBreaking "" "the name, description, license or an attribute of the service changed";
+    SERVICE_INFO_CHANGED NotMaterial "" "the contact or the version of the service changed";
+    SERVICE_KEY_CHANGED NonBreaking "" "the key of the service or of its organization changed: the wire is the same; generated module names and import URIs that name the key move";
     HEADER_ADDED_REQUIRED Breaking "clients" "a required header was added: existing clients do not send it";
     HEADER_ADDED_OPTIONAL NonBreaking "" "an optional header was added";
     HEADER_REMOVED NonBreaking "" "a header was removed: servers stop reading it";
@@ -69,7 +71,7 @@ rules! {
     IMPORT_CHANGED NotMaterial "" "an import was added or removed";
     TYPE_ADDED NonBreaking "" "an enum, model, union or interface was added";
     TYPE_REMOVED Breaking "clients and servers" "an enum, model, union or interface was removed";
-    TYPE_DOC_CHANGED NotMaterial "" "a description, plural, attribute or deprecation of a type changed";
+    TYPE_DOC_CHANGED NonBreaking "" "the description, plural, an attribute or the deprecation of a type changed";
     ENUM_VALUE_ADDED NonBreaking "" "an enum value was added (clients should read unknown values)";
     ENUM_VALUE_REMOVED Breaking "clients and servers" "an enum value was removed: data holding it no longer parses";
     ENUM_VALUE_WIRE_CHANGED Breaking "clients and servers" "an enum value's wire string changed";
@@ -96,7 +98,8 @@ rules! {
     OPERATION_ADDED NonBreaking "" "an operation was added";
     OPERATION_REMOVED Breaking "clients" "an operation was removed";
     OPERATION_MOVED Breaking "clients" "an operation's path changed: clients call the old path";
-    OPERATION_DOC_CHANGED NotMaterial "" "a description, attribute or deprecation of an operation changed";
+    OPERATION_DOC_CHANGED NonBreaking "" "the description, an attribute or the deprecation of an operation changed";
+    DOC_CHANGED NonBreaking "" "the description, example, plural, an attribute or the deprecation of a field, enum value, union type, header, parameter, body, response or resource changed";
     BODY_ADDED Breaking "clients" "an operation now takes a body";
     BODY_REMOVED Breaking "clients" "an operation no longer takes a body";
     BODY_TYPE_CHANGED Breaking "clients" "an operation's body type changed";
@@ -110,11 +113,49 @@ rules! {
     RESPONSE_ADDED NonBreaking "" "a response code was added";
     RESPONSE_REMOVED Breaking "clients" "a response code was removed";
     RESPONSE_TYPE_CHANGED Breaking "clients" "a response's type changed";
-    ANNOTATION_CHANGED NotMaterial "" "an annotation was added, removed or changed";
+    ANNOTATION_CHANGED NonBreaking "" "an annotation was added or removed, or its description or deprecation changed";
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id.trim()))
+}
+
+impl Rule {
+    /// What `apigen explain` says beyond the summary: the deliberate choices, and where apigen
+    /// and apibuilder's ServiceDiff part ways.
+    pub fn explanation(&self) -> Option<&'static str> {
+        Some(match self.id {
+            "SERVICE_KEY_CHANGED" => {
+                "Services are matched across versions by key. A service whose key is gone is taken to be \
+                 a new service's old key when the two have the same namespace (else the same name): \
+                 its key change is reported once, and the rest of it is compared as usual. Like \
+                 apibuilder's ServiceDiff (`application/key changed`), this is not breaking: nothing on \
+                 the wire names the key. What moves is apigen's generated module (`user::` becomes \
+                 `identity::`) and any import URI that names the key (`…/acme/user/latest/service.json`), \
+                 which the importing specs must follow; a change of the organization key is reported \
+                 the same way. A service whose key, namespace and name all change is reported removed \
+                 and added."
+            }
+            "OPERATION_MOVED" => {
+                "Operations are matched by route: method and path with every path parameter alike \
+                 (`GET /users/:id` and `GET /users/:guid` are one route), so renaming a path parameter \
+                 is not a move; its old and new names are compared as one parameter. An operation \
+                 whose route is gone is reported moved when an added operation of the same resource \
+                 has the same method, parameters, body and responses, and does not sit below the old \
+                 route. apibuilder's ServiceDiff matches operations by method and path as written, so \
+                 it reports a renamed path parameter, and a move, as one operation removed and one \
+                 added."
+            }
+            "DOC_CHANGED" | "TYPE_DOC_CHANGED" | "OPERATION_DOC_CHANGED" | "SERVICE_DOC_CHANGED" => {
+                "Documentation never reaches the wire, but a changelog lists it: as apibuilder's \
+                 ServiceDiff does, each description, plural, example, attribute (its value, \
+                 description and deprecation) and deprecation that changes is its own non-breaking \
+                 change, with the element's path. The contact and the version of a service are not \
+                 material (`SERVICE_INFO_CHANGED`)."
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// Which version a change's location is in.
@@ -166,16 +207,37 @@ pub fn diff(base: (&Ir, &SourceMap), current: (&Ir, &SourceMap)) -> Vec<Change> 
             .collect()
     };
     let (sa, sb) = (services(d.a), services(d.b));
+    // A service whose key changed is the same service when its namespace (else its name) is:
+    // the key names generated modules and import URIs, not anything on the wire.
+    let mut renamed: BTreeMap<&String, &String> = BTreeMap::new();
+    for (key, &s) in sa.iter().filter(|(k, _)| !sb.contains_key(*k)) {
+        let x = d.a.service(s);
+        let taken: BTreeSet<&String> = renamed.values().copied().collect();
+        let candidates = || sb.iter().filter(|(k, _)| !sa.contains_key(*k) && !taken.contains(k));
+        let found = candidates()
+            .find(|(_, t)| d.b.service(**t).namespace == x.namespace)
+            .or_else(|| candidates().find(|(_, t)| d.b.service(**t).name == x.name));
+        if let Some((new_key, _)) = found {
+            renamed.insert(key, new_key);
+        }
+    }
     for (key, &s) in &sa {
-        match sb.get(key) {
-            Some(&t) => d.service(key, s, t),
-            None => {
+        match (sb.get(key), renamed.get(key)) {
+            (Some(&t), _) => d.service(key, s, t),
+            (None, Some(&new_key)) => {
+                let t = sb[new_key];
+                let message = format!("the key of service `{key}` changed to `{new_key}`");
+                d.added("SERVICE_KEY_CHANGED", new_key.clone(), message, Site::ServiceName(t));
+                d.service(new_key, s, t);
+            }
+            (None, None) => {
                 d.removed("SERVICE_REMOVED", key.clone(), format!("service `{key}` was removed"), Site::ServiceName(s))
             }
         }
     }
+    let renamed_to: BTreeSet<&String> = renamed.values().copied().collect();
     for (key, &t) in &sb {
-        if !sa.contains_key(key) {
+        if !sa.contains_key(key) && !renamed_to.contains(key) {
             d.added("SERVICE_ADDED", key.clone(), format!("service `{key}` was added"), Site::ServiceName(t));
         }
     }
@@ -198,10 +260,6 @@ fn rule_of(id: &str) -> &'static Rule {
 /// Type names compared across versions: local names short, imported names qualified.
 fn type_text(ir: &Ir, ty: &Type, from: ServiceId) -> String {
     ir.type_name(ty, from)
-}
-
-fn opt(v: &Option<String>) -> &str {
-    v.as_deref().unwrap_or("")
 }
 
 /// An optional value in a message: quoted, or `none`.
@@ -249,31 +307,71 @@ impl Differ<'_> {
                 at,
             );
         }
-        // (element, as said in a message, before, after)
+        // (rule, element, as said in a message, before, after): apibuilder's ServiceDiff counts
+        // the contact and the version as not material, the rest as material.
         let docs = [
-            ("description", "description", x.description.clone(), y.description.clone()),
-            ("version", "version", x.version.clone(), y.version.clone()),
-            ("contact/name", "contact name", x.info.contact_name.clone(), y.info.contact_name.clone()),
-            ("contact/url", "contact URL", x.info.contact_url.clone(), y.info.contact_url.clone()),
-            ("contact/email", "contact email", x.info.contact_email.clone(), y.info.contact_email.clone()),
-            ("license/name", "license name", x.info.license_name.clone(), y.info.license_name.clone()),
-            ("license/url", "license URL", x.info.license_url.clone(), y.info.license_url.clone()),
-            ("name", "name", Some(x.name.clone()), Some(y.name.clone())),
+            ("SERVICE_DOC_CHANGED", "name", "name", Some(&x.name), Some(&y.name)),
+            ("SERVICE_DOC_CHANGED", "description", "description", x.description.as_ref(), y.description.as_ref()),
+            (
+                "SERVICE_DOC_CHANGED",
+                "license/name",
+                "license name",
+                x.info.license_name.as_ref(),
+                y.info.license_name.as_ref(),
+            ),
+            (
+                "SERVICE_DOC_CHANGED",
+                "license/url",
+                "license URL",
+                x.info.license_url.as_ref(),
+                y.info.license_url.as_ref(),
+            ),
+            ("SERVICE_INFO_CHANGED", "version", "version", x.version.as_ref(), y.version.as_ref()),
+            (
+                "SERVICE_INFO_CHANGED",
+                "contact/name",
+                "contact name",
+                x.info.contact_name.as_ref(),
+                y.info.contact_name.as_ref(),
+            ),
+            (
+                "SERVICE_INFO_CHANGED",
+                "contact/url",
+                "contact URL",
+                x.info.contact_url.as_ref(),
+                y.info.contact_url.as_ref(),
+            ),
+            (
+                "SERVICE_INFO_CHANGED",
+                "contact/email",
+                "contact email",
+                x.info.contact_email.as_ref(),
+                y.info.contact_email.as_ref(),
+            ),
         ];
-        for (element, label, from, to) in docs {
+        for (rule, element, label, from, to) in docs {
             if from != to {
-                let message = changed_msg(&format!("the {label} of service `{key}`"), &from, &to);
-                self.added("SERVICE_DOC_CHANGED", format!("{key}.{element}"), message, at);
+                let message = changed_msg(
+                    &format!("the {label} of service `{key}`"),
+                    from.map(|v| v.as_str()),
+                    to.map(|v| v.as_str()),
+                );
+                self.added(rule, format!("{key}.{element}"), message, at);
             }
         }
-        if x.attributes != y.attributes {
-            self.added(
-                "SERVICE_DOC_CHANGED",
-                format!("{key}.attributes"),
-                format!("the attributes of service `{key}` changed"),
-                at,
+        if x.organization != y.organization {
+            let message = changed_msg(
+                &format!("the organization key of service `{key}`"),
+                x.organization.as_deref(),
+                y.organization.as_deref(),
             );
+            self.added("SERVICE_KEY_CHANGED", format!("{key}.organization"), message, at);
         }
+        let (dx, dy) = (
+            Docs { attributes: &x.attributes, ..Docs::default() },
+            Docs { attributes: &y.attributes, ..Docs::default() },
+        );
+        self.docs("SERVICE_DOC_CHANGED", key, &format!("service `{key}`"), dx, dy, at);
         self.headers(
             &format!("{key}.headers"),
             &format!("service `{key}`"),
@@ -283,33 +381,57 @@ impl Differ<'_> {
             |i| Site::Header(s, i),
             |i| Site::Header(t, i),
         );
-        let uris = |imports: &[Import]| imports.iter().map(|i| i.uri.clone()).collect::<BTreeSet<_>>();
-        let (ia, ib) = (uris(&x.imports), uris(&y.imports));
-        for uri in ia.difference(&ib) {
-            self.added(
-                "IMPORT_CHANGED",
-                format!("{key}.imports.{uri}"),
-                format!("import `{uri}` of service `{key}` was removed"),
-                at,
-            );
+        for i in &x.imports {
+            let el = format!("{key}.imports.{}", i.uri);
+            let label = format!("import `{}` of service `{key}`", i.uri);
+            let Some(j) = y.imports.iter().find(|j| j.uri == i.uri) else {
+                self.added("IMPORT_CHANGED", el, format!("{label} was removed"), at);
+                continue;
+            };
+            // What service.json records of the imported service (api.json imports name a URI only).
+            let details = [
+                ("namespace", &i.namespace, &j.namespace),
+                ("organization key", &i.organization, &j.organization),
+                ("application key", &i.application, &j.application),
+                ("version", &i.version, &j.version),
+            ];
+            for (what, from, to) in details {
+                if from != to {
+                    let message = changed_msg(&format!("the {what} of {label}"), from.as_deref(), to.as_deref());
+                    self.added("IMPORT_CHANGED", el.clone(), message, at);
+                }
+            }
         }
-        for uri in ib.difference(&ia) {
-            self.added(
-                "IMPORT_CHANGED",
-                format!("{key}.imports.{uri}"),
-                format!("import `{uri}` of service `{key}` was added"),
-                at,
-            );
+        for j in y.imports.iter().filter(|j| !x.imports.iter().any(|i| i.uri == j.uri)) {
+            let message = format!("import `{}` of service `{key}` was added", j.uri);
+            self.added("IMPORT_CHANGED", format!("{key}.imports.{}", j.uri), message, at);
         }
-        let anns =
-            |v: &[Annotation]| v.iter().map(|a| (a.name.clone(), a.description.clone())).collect::<BTreeMap<_, _>>();
-        if anns(&x.annotations) != anns(&y.annotations) {
-            self.added(
-                "ANNOTATION_CHANGED",
-                format!("{key}.annotations"),
-                format!("the annotations of service `{key}` changed"),
-                at,
-            );
+        for a in &x.annotations {
+            let el = format!("{key}.annotations.{}", a.name);
+            let label = format!("annotation `{}` of service `{key}`", a.name);
+            match y.annotations.iter().find(|b| b.name == a.name) {
+                None => self.added("ANNOTATION_CHANGED", el, format!("{label} was removed"), at),
+                Some(b) => self.docs(
+                    "ANNOTATION_CHANGED",
+                    &el,
+                    &label,
+                    Docs {
+                        description: a.description.as_deref(),
+                        deprecation: a.deprecation.as_ref(),
+                        ..Docs::default()
+                    },
+                    Docs {
+                        description: b.description.as_deref(),
+                        deprecation: b.deprecation.as_ref(),
+                        ..Docs::default()
+                    },
+                    at,
+                ),
+            }
+        }
+        for b in y.annotations.iter().filter(|b| !x.annotations.iter().any(|a| a.name == b.name)) {
+            let message = format!("annotation `{}` of service `{key}` was added", b.name);
+            self.added("ANNOTATION_CHANGED", format!("{key}.annotations.{}", b.name), message, at);
         }
         self.enums(key, s, t);
         self.models(key, s, t);
@@ -370,6 +492,14 @@ impl Differ<'_> {
                         );
                     }
                     self.default_change(&el, &label, h.presence.default(), o.presence.default(), site_b(j));
+                    self.docs(
+                        "DOC_CHANGED",
+                        &el,
+                        &label,
+                        Docs::of(&h.description, &h.deprecation, &h.attributes),
+                        Docs::of(&o.description, &o.deprecation, &o.attributes),
+                        site_b(j),
+                    );
                 }
             }
         }
@@ -454,10 +584,87 @@ impl Differ<'_> {
         side("maximum", "MAXIMUM_TIGHTENED", amax, bmax, &|f, t| f.below_max(t));
     }
 
-    fn doc(&mut self, el: &str, label: &str, changed: bool, at: Site) {
-        if changed {
-            self.added("TYPE_DOC_CHANGED", el.into(), format!("the documentation of {label} changed"), at);
+    /// Documentation: none of it reaches the wire, but a changelog lists it, as apibuilder's
+    /// ServiceDiff does (material, not breaking). Each property is its own change.
+    fn docs(&mut self, rule: &str, el: &str, label: &str, x: Docs<'_>, y: Docs<'_>, at: Site) {
+        let pairs = [("description", x.description, y.description), ("plural", x.plural, y.plural)];
+        for (what, from, to) in pairs {
+            if from != to {
+                let message = changed_msg(&format!("the {what} of {label}"), from, to);
+                self.added(rule, el.into(), message, at);
+            }
         }
+        if x.example != y.example {
+            self.added(
+                rule,
+                el.into(),
+                changed_msg(&format!("the example of {label}"), x.example.as_deref(), y.example.as_deref()),
+                at,
+            );
+        }
+        self.deprecation(rule, el, label, x.deprecation, y.deprecation, at);
+        for (i, a) in x.attributes.iter().enumerate() {
+            let ael = format!("{el}.attributes.{}", a.name);
+            let alabel = format!("attribute `{}` of {label}", a.name);
+            let Some(b) = y.attributes.iter().find(|b| b.name == a.name) else {
+                self.added(rule, ael, format!("{alabel} was removed"), at);
+                continue;
+            };
+            let _ = i;
+            if a.value != b.value {
+                let (f, t) = (a.value.to_string(), b.value.to_string());
+                self.added(
+                    rule,
+                    ael.clone(),
+                    format!("the value of {alabel} changed from `{}` to `{}`", truncate(&f), truncate(&t)),
+                    at,
+                );
+            }
+            if a.description != b.description {
+                self.added(
+                    rule,
+                    ael.clone(),
+                    changed_msg(
+                        &format!("the description of {alabel}"),
+                        a.description.as_deref(),
+                        b.description.as_deref(),
+                    ),
+                    at,
+                );
+            }
+            self.deprecation(rule, &ael, &alabel, a.deprecation.as_ref(), b.deprecation.as_ref(), at);
+        }
+        for b in y.attributes.iter().filter(|b| !x.attributes.iter().any(|a| a.name == b.name)) {
+            self.added(
+                rule,
+                format!("{el}.attributes.{}", b.name),
+                format!("attribute `{}` of {label} was added", b.name),
+                at,
+            );
+        }
+    }
+
+    fn deprecation(
+        &mut self,
+        rule: &str,
+        el: &str,
+        label: &str,
+        x: Option<&Deprecation>,
+        y: Option<&Deprecation>,
+        at: Site,
+    ) {
+        let note = |d: &Deprecation| d.description.as_deref().map_or(String::new(), |n| format!(": {}", truncate(n)));
+        let message = match (x, y) {
+            (None, Some(d)) => format!("{label} was deprecated{}", note(d)),
+            (Some(_), None) => format!("{label} is no longer deprecated"),
+            (Some(a), Some(b)) if a.description != b.description => changed_msg(
+                &format!("the deprecation note of {label}"),
+                a.description.as_deref(),
+                b.description.as_deref(),
+            ),
+            _ => return,
+        };
+        self.added(rule, el.into(), message, at);
     }
 
     fn enums(&mut self, key: &str, s: ServiceId, t: ServiceId) {
@@ -471,15 +678,11 @@ impl Differ<'_> {
                 continue;
             };
             let (x, y) = (a.enum_(ea), b.enum_(eb));
-            self.doc(
-                &el,
-                &format!("enum `{name}`"),
-                x.description != y.description
-                    || x.plural != y.plural
-                    || x.deprecation != y.deprecation
-                    || x.attributes != y.attributes,
-                Site::Enum(eb),
+            let (dx, dy) = (
+                Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
+                Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
             );
+            self.docs("TYPE_DOC_CHANGED", &el, &format!("enum `{name}`"), dx, dy, Site::Enum(eb));
             for (i, v) in x.values.iter().enumerate() {
                 let vel = format!("{el}.values.{}", v.name);
                 match y.values.iter().position(|o| o.name == v.name) {
@@ -489,16 +692,28 @@ impl Differ<'_> {
                         format!("value `{}` of enum `{name}` was removed", v.name),
                         Site::EnumValue(ea, i),
                     ),
-                    Some(j) if y.values[j].value != v.value => self.added(
-                        "ENUM_VALUE_WIRE_CHANGED",
-                        vel,
-                        format!(
-                            "the wire value of value `{}` of enum `{name}` changed from `{}` to `{}`",
-                            v.name, v.value, y.values[j].value
-                        ),
-                        Site::EnumValue(eb, j),
-                    ),
-                    Some(_) => {}
+                    Some(j) => {
+                        let w = &y.values[j];
+                        if w.value != v.value {
+                            self.added(
+                                "ENUM_VALUE_WIRE_CHANGED",
+                                vel.clone(),
+                                format!(
+                                    "the wire value of value `{}` of enum `{name}` changed from `{}` to `{}`",
+                                    v.name, v.value, w.value
+                                ),
+                                Site::EnumValue(eb, j),
+                            );
+                        }
+                        self.docs(
+                            "DOC_CHANGED",
+                            &vel,
+                            &format!("value `{}` of enum `{name}`", v.name),
+                            Docs::of(&v.description, &v.deprecation, &v.attributes),
+                            Docs::of(&w.description, &w.deprecation, &w.attributes),
+                            Site::EnumValue(eb, j),
+                        );
+                    }
                 }
             }
             for (j, v) in y.values.iter().enumerate() {
@@ -559,6 +774,7 @@ impl Differ<'_> {
             }
             self.default_change(&fel, &label, f.presence.default(), o.presence.default(), site_b(j));
             self.constraints(&fel, &label, &f.constraints, &o.constraints, site_b(j));
+            self.docs("DOC_CHANGED", &fel, &label, Docs::field(f), Docs::field(o), site_b(j));
         }
         for (j, o) in ys.iter().enumerate() {
             if !xs.iter().any(|f| f.name == o.name) {
@@ -598,15 +814,11 @@ impl Differ<'_> {
                 continue;
             };
             let (x, y) = (a.model(ma), b.model(mb));
-            self.doc(
-                &el,
-                &format!("model `{name}`"),
-                x.description != y.description
-                    || x.plural != y.plural
-                    || x.deprecation != y.deprecation
-                    || x.attributes != y.attributes,
-                Site::Model(mb),
+            let (dx, dy) = (
+                Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
+                Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
             );
+            self.docs("TYPE_DOC_CHANGED", &el, &format!("model `{name}`"), dx, dy, Site::Model(mb));
             let ia: BTreeSet<&str> = x.interfaces.iter().map(|i| a.interface(*i).name.as_str()).collect();
             let ib: BTreeSet<&str> = y.interfaces.iter().map(|i| b.interface(*i).name.as_str()).collect();
             if ia != ib {
@@ -650,12 +862,11 @@ impl Differ<'_> {
                 continue;
             };
             let (x, y) = (a.interface(ia), b.interface(ib));
-            self.doc(
-                &el,
-                &format!("interface `{name}`"),
-                x.description != y.description || x.plural != y.plural || x.deprecation != y.deprecation,
-                Site::Interface(ib),
+            let (dx, dy) = (
+                Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
+                Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
             );
+            self.docs("TYPE_DOC_CHANGED", &el, &format!("interface `{name}`"), dx, dy, Site::Interface(ib));
             self.fields(
                 &el,
                 &format!("interface `{name}`"),
@@ -689,15 +900,11 @@ impl Differ<'_> {
                 continue;
             };
             let (x, y) = (a.union(ua), b.union(ub));
-            self.doc(
-                &el,
-                &format!("union `{name}`"),
-                x.description != y.description
-                    || x.plural != y.plural
-                    || x.deprecation != y.deprecation
-                    || x.attributes != y.attributes,
-                Site::Union(ub),
+            let (dx, dy) = (
+                Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
+                Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
             );
+            self.docs("TYPE_DOC_CHANGED", &el, &format!("union `{name}`"), dx, dy, Site::Union(ub));
             if x.encoding != y.encoding {
                 let show = |u: &Union| u.discriminator().map_or("none".to_string(), |d| format!("`{d}`"));
                 self.added(
@@ -748,16 +955,28 @@ impl Differ<'_> {
                         format!("type `{}` of union `{name}` was removed", m.type_name),
                         Site::UnionMember(ua, i),
                     ),
-                    Some(j) if y.members[j].discriminator_value != m.discriminator_value => self.added(
-                        "DISCRIMINATOR_VALUE_CHANGED",
-                        mel,
-                        format!(
-                            "the discriminator value of type `{}` of union `{name}` changed from `{}` to `{}`",
-                            m.type_name, m.discriminator_value, y.members[j].discriminator_value
-                        ),
-                        Site::UnionMember(ub, j),
-                    ),
-                    Some(_) => {}
+                    Some(j) => {
+                        let o = &y.members[j];
+                        if o.discriminator_value != m.discriminator_value {
+                            self.added(
+                                "DISCRIMINATOR_VALUE_CHANGED",
+                                mel.clone(),
+                                format!(
+                                    "the discriminator value of type `{}` of union `{name}` changed from `{}` to `{}`",
+                                    m.type_name, m.discriminator_value, o.discriminator_value
+                                ),
+                                Site::UnionMember(ub, j),
+                            );
+                        }
+                        self.docs(
+                            "DOC_CHANGED",
+                            &mel,
+                            &format!("type `{}` of union `{name}`", m.type_name),
+                            Docs::of(&m.description, &m.deprecation, &m.attributes),
+                            Docs::of(&o.description, &o.deprecation, &o.attributes),
+                            Site::UnionMember(ub, j),
+                        );
+                    }
                 }
             }
             for (j, m) in y.members.iter().enumerate() {
@@ -793,6 +1012,15 @@ impl Differ<'_> {
                 self.removed("RESOURCE_REMOVED", el, format!("resource `{name}` was removed"), Site::Resource(ra));
                 continue;
             };
+            let (x, y) = (a.resource(ra), b.resource(rb));
+            self.docs(
+                "DOC_CHANGED",
+                &el,
+                &format!("resource `{name}`"),
+                Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
+                Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
+                Site::Resource(rb),
+            );
             self.operations(&el, name, (ra, s), (rb, t));
         }
         for (name, &rb) in &ys {
@@ -886,14 +1114,14 @@ impl Differ<'_> {
         (ob, t): (OperationId, ServiceId),
     ) {
         let (x, y) = (self.a.operation(oa), self.b.operation(ob));
-        if x.description != y.description || x.deprecation != y.deprecation || x.attributes != y.attributes {
-            self.added(
-                "OPERATION_DOC_CHANGED",
-                el.into(),
-                format!("the documentation of {label} changed"),
-                Site::OperationMethod(ob),
-            );
-        }
+        self.docs(
+            "OPERATION_DOC_CHANGED",
+            el,
+            label,
+            Docs::of(&x.description, &x.deprecation, &x.attributes),
+            Docs::of(&y.description, &y.deprecation, &y.attributes),
+            Site::OperationMethod(ob),
+        );
         match (&x.body, &y.body) {
             (None, Some(_)) => {
                 self.added("BODY_ADDED", format!("{el}.body"), format!("a body was added to {label}"), Site::Body(ob))
@@ -914,6 +1142,14 @@ impl Differ<'_> {
                         Site::Body(ob),
                     );
                 }
+                self.docs(
+                    "DOC_CHANGED",
+                    &format!("{el}.body"),
+                    &format!("the body of {label}"),
+                    Docs::of(&bx.description, &bx.deprecation, &bx.attributes),
+                    Docs::of(&by.description, &by.deprecation, &by.attributes),
+                    Site::Body(ob),
+                );
             }
             (None, None) => {}
         }
@@ -967,6 +1203,7 @@ impl Differ<'_> {
             }
             self.default_change(&pel, &plabel, p.presence.default(), o.presence.default(), Site::Parameter(ob, j));
             self.constraints(&pel, &plabel, &p.constraints, &o.constraints, Site::Parameter(ob, j));
+            self.docs("DOC_CHANGED", &pel, &plabel, Docs::parameter(p), Docs::parameter(o), Site::Parameter(ob, j));
         }
         for (j, o) in y.parameters.iter().enumerate() {
             let matched = x.parameters.iter().any(|p| p.name == o.name)
@@ -1016,6 +1253,14 @@ impl Differ<'_> {
                             Site::ResponseType(ob, j),
                         );
                     }
+                    self.docs(
+                        "DOC_CHANGED",
+                        &rel,
+                        &format!("response `{}` of {label}", code(r.code)),
+                        Docs::of(&r.description, &r.deprecation, &r.attributes),
+                        Docs::of(&o.description, &o.deprecation, &o.attributes),
+                        Site::Response(ob, j),
+                    );
                     let prefix = format!("{rel}.headers");
                     let hlabel = format!("response `{}` of {label}", code(r.code));
                     self.headers(
@@ -1085,17 +1330,69 @@ fn route(op: &Operation) -> String {
     format!("{} {}", op.method.as_str(), segments.join("/"))
 }
 
-fn changed_msg(label: &str, from: &Option<String>, to: &Option<String>) -> String {
+fn changed_msg(label: &str, from: Option<&str>, to: Option<&str>) -> String {
     match (from, to) {
         (None, Some(t)) => format!("{label} was added: `{}`", truncate(t)),
         (Some(f), None) => format!("{label} was removed (it was `{}`)", truncate(f)),
-        (f, t) => format!("{label} changed from `{}` to `{}`", truncate(opt(f)), truncate(opt(t))),
+        (f, t) => format!("{label} changed from `{}` to `{}`", truncate(f.unwrap_or("")), truncate(t.unwrap_or(""))),
     }
 }
 
-/// Values in messages are cut at 80 characters, as apibuilder does.
+/// Values in messages are cut to 80 characters as apibuilder's `Text.truncate` cuts them: whole
+/// words dropped from the end until the rest and `...` fit, else a cut at 77 characters.
 fn truncate(s: &str) -> String {
-    if s.chars().count() <= 80 { s.to_string() } else { format!("{}…", s.chars().take(79).collect::<String>()) }
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let mut words: Vec<&str> = s.split(' ').collect();
+    while words.len() > 1 {
+        words.pop();
+        let kept = words.join(" ");
+        if kept.chars().count() + 3 <= MAX {
+            return format!("{kept}...");
+        }
+    }
+    format!("{}...", s.chars().take(MAX - 3).collect::<String>())
+}
+
+/// The documentation of one element, as [`Differ::docs`] compares it.
+#[derive(Debug, Clone, Default)]
+struct Docs<'a> {
+    description: Option<&'a str>,
+    plural: Option<&'a str>,
+    example: Option<String>,
+    deprecation: Option<&'a Deprecation>,
+    attributes: &'a [Attribute],
+}
+
+impl<'a> Docs<'a> {
+    fn typed(
+        description: &'a Option<String>,
+        plural: &'a str,
+        deprecation: &'a Option<Deprecation>,
+        attributes: &'a [Attribute],
+    ) -> Self {
+        Docs { plural: Some(plural), ..Docs::of(description, deprecation, attributes) }
+    }
+
+    fn field(f: &'a Field) -> Self {
+        Docs {
+            example: f.example.as_ref().map(crate::literal_text),
+            ..Docs::of(&f.description, &f.deprecation, &f.attributes)
+        }
+    }
+
+    fn parameter(p: &'a Parameter) -> Self {
+        Docs {
+            example: p.example.as_ref().map(crate::literal_text),
+            ..Docs::of(&p.description, &p.deprecation, &p.attributes)
+        }
+    }
+
+    fn of(description: &'a Option<String>, deprecation: &'a Option<Deprecation>, attributes: &'a [Attribute]) -> Self {
+        Docs { description: description.as_deref(), deprecation: deprecation.as_ref(), attributes, ..Docs::default() }
+    }
 }
 
 /// One end of a range, as the diff compares and prints it.

@@ -181,6 +181,15 @@ pub struct Import {
     pub uri: String,
     /// The imported service, when the import resolved.
     pub service: Option<ServiceId>,
+    /// What a service.json records of the imported service (api.json imports name a URI only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

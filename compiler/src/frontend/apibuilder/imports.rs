@@ -155,6 +155,9 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
         let mut imports = Vec::new();
         for (k, (uri, span)) in uris.into_iter().enumerate() {
             let summary = c.pending[i].summaries.get(k).cloned().flatten();
+            let recorded = summary.as_ref().map_or((None, None, None, None), |s| {
+                (Some(s.namespace.clone()), s.organization.clone(), s.application.clone(), s.version.clone())
+            });
             let target = classify(&uri, &importer, c.config);
             let found = match &target {
                 Target::File(name) => c.sources.find(name).and_then(|f| by_file.get(&f).copied()),
@@ -208,7 +211,15 @@ pub(crate) fn resolve_imports(c: &mut Compiler<'_>, loader: &mut dyn Loader) {
                     "imports this same spec",
                 ));
             }
-            imports.push(Import { uri, service: service.filter(|s| *s != sid) });
+            let (namespace, organization, application, version) = recorded;
+            imports.push(Import {
+                uri,
+                service: service.filter(|s| *s != sid),
+                namespace,
+                organization,
+                application,
+                version,
+            });
         }
         c.ir.services[sid.index()].imports = imports;
     }

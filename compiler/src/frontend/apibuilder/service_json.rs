@@ -64,7 +64,9 @@ const IMPORT_KEYS: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ImportSummary {
     pub namespace: String,
+    pub organization: Option<String>,
     pub application: Option<String>,
+    pub version: Option<String>,
     pub enums: Vec<String>,
     pub interfaces: Vec<String>,
     pub unions: Vec<String>,
@@ -141,7 +143,9 @@ pub(crate) fn lower(
         let what = format!("import `{uri}`");
         let summary = l.r.opt_str(o, "namespace", &what).map(|namespace| ImportSummary {
             namespace,
+            organization: o.get("organization").and_then(|a| a.get("key")).and_then(Node::as_str).map(String::from),
             application: o.get("application").and_then(|a| a.get("key")).and_then(Node::as_str).map(String::from),
+            version: o.get("version").and_then(Node::as_str).map(String::from),
             enums: l.r.opt_strings(o, "enums", &what).into_iter().map(|(s, _)| s).collect(),
             interfaces: l.r.opt_strings(o, "interfaces", &what).into_iter().map(|(s, _)| s).collect(),
             unions: l.r.opt_strings(o, "unions", &what).into_iter().map(|(s, _)| s).collect(),
