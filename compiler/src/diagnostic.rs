@@ -354,4 +354,9 @@ codes! {
     /// The file starts with a UTF-8 byte-order mark. It is ignored, but RFC 8259 forbids it and
     /// some tools choke on it: save the file without one.
     W0001 Warning "byte-order mark";
+    /// A service.json enum value has a name api.json would reject (`Hazardous Material`).
+    /// apibuilder reads service.json without its spec validator, so such files exist and stay
+    /// valid; the name still cannot be written in api.json, and generators derive identifiers
+    /// from it. Rename the value and keep the wire form in `value`.
+    W0002 Warning "invalid enum value name";
 }

@@ -18,19 +18,27 @@ pub fn name_problem(name: &str) -> Option<&'static str> {
     None
 }
 
-/// The form under which two names count as the same (`someUser` = `some_user`), as apibuilder's
-/// `DuplicateErrorMessage` compares them.
+/// The form under which two names count as the same (`someUser` = `some_user` = `SomeUser`), as
+/// apibuilder's `DuplicateErrorMessage` compares them: its `camelCaseToUnderscore` (a name in
+/// capitals is only lower-cased; otherwise every capital gets a `_` before it, and one leading
+/// `_` goes), then lower case, trimmed.
 pub fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut prev_lower = false;
-    for c in name.trim().chars() {
-        if c.is_ascii_uppercase() && prev_lower {
-            out.push('_');
+    let lower = if name.chars().all(|c| !c.is_lowercase()) {
+        name.to_lowercase()
+    } else {
+        let mut out = String::with_capacity(name.len() + 4);
+        for c in name.trim().chars() {
+            if c.is_ascii_uppercase() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
         }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        out.push(c.to_ascii_lowercase());
-    }
-    out
+        match out.strip_prefix('_') {
+            Some(rest) => rest.to_string(),
+            None => out,
+        }
+    };
+    lower.trim().to_string()
 }
 
 /// apibuilder's URL key: lower case, anything but `[0-9a-z-_]` becomes `-`, runs of `-` and of
@@ -325,6 +333,11 @@ mod tests {
     #[test]
     fn duplicates_compare_camel_and_snake_case_alike() {
         assert_eq!(normalize("someUser"), normalize("some_user"));
+        assert_eq!(normalize("SomeUser"), "some_user");
+        assert_eq!(normalize("USER_ID"), "user_id");
+        // As apibuilder's camelCaseToUnderscore has it: every capital is a word.
+        assert_eq!(normalize("HTTPCode"), "h_t_t_p_code");
+        assert_eq!(normalize("some_User"), "some__user");
         assert_ne!(normalize("user"), normalize("users"));
     }
 

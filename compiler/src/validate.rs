@@ -15,17 +15,24 @@ struct V<'a> {
     ir: &'a Ir,
     map: &'a SourceMap,
     diags: &'a mut Vec<Diagnostic>,
+    /// The unions of each cycle reported, so that a cycle is reported once, not once per union.
+    cycles: BTreeSet<Vec<UnionId>>,
+    /// A discriminator that is reserved or not a name: as apibuilder does, the checks of
+    /// discriminator names and values that would follow from it are not made.
+    bad_discriminator: bool,
 }
 
 pub(crate) fn validate(ir: &Ir, map: &SourceMap, diags: &mut Vec<Diagnostic>) {
-    let mut v = V { ir, map, diags };
+    let mut v = V { ir, map, diags, cycles: BTreeSet::new(), bad_discriminator: false };
     for sid in ir.service_ids() {
         if ir.service(sid).format == SourceFormat::ImportSummary {
             continue;
         }
         v.service(sid);
     }
-    v.union_memberships();
+    if !v.bad_discriminator {
+        v.union_memberships();
+    }
 }
 
 impl V<'_> {
@@ -138,9 +145,18 @@ impl V<'_> {
         }
     }
 
+    /// Within one kind, names compare as apibuilder's `DuplicateErrorMessage` compares them
+    /// (`some_user` is `someUser`); across kinds, as its `TypesUniqueValidator` does, by lower case.
     fn unique_type_names(&mut self, sid: ServiceId) {
         let ir = self.ir;
         let s = ir.service(sid);
+        self.duplicates(s.enums.iter().map(|id| (ir.enum_(*id).name.clone(), Site::Enum(*id))), "enum");
+        self.duplicates(s.models.iter().map(|id| (ir.model(*id).name.clone(), Site::Model(*id))), "model");
+        self.duplicates(s.unions.iter().map(|id| (ir.union(*id).name.clone(), Site::Union(*id))), "union");
+        self.duplicates(
+            s.interfaces.iter().map(|id| (ir.interface(*id).name.clone(), Site::Interface(*id))),
+            "interface",
+        );
         let mut by_name: BTreeMap<String, Vec<(&str, Site, &str)>> = BTreeMap::new();
         for &id in &s.enums {
             by_name.entry(ir.enum_(id).name.trim().to_lowercase()).or_default().push((
@@ -171,7 +187,8 @@ impl V<'_> {
             ));
         }
         for (_, entries) in by_name {
-            if entries.len() < 2 {
+            // Names of one kind are compared above.
+            if entries.iter().all(|(k, _, _)| *k == entries[0].0) {
                 continue;
             }
             // A union may share its name with an interface it lists.
@@ -476,7 +493,9 @@ impl V<'_> {
                     );
                 }
             }
-            self.union_cycles(id);
+            if self.union_cycles(id) {
+                self.unique_discriminator_values(id, &what);
+            }
             return;
         };
         if matches!(disc, "value" | "implicit") {
@@ -486,6 +505,8 @@ impl V<'_> {
                 format!("discriminator `{disc}` of {what} is a reserved word"),
                 "reserved",
             );
+            self.bad_discriminator = true;
+            return;
         } else if let Some(problem) = names::name_problem(disc) {
             self.emit(
                 Site::UnionDiscriminator(id),
@@ -493,6 +514,8 @@ impl V<'_> {
                 format!("discriminator `{disc}` of {what} is invalid: {problem}"),
                 problem,
             );
+            self.bad_discriminator = true;
+            return;
         }
         if !self.union_cycles(id) {
             return;
@@ -517,15 +540,44 @@ impl V<'_> {
                 "collides with a field",
             );
         }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (value, member) in &values {
-            if seen.insert(value, *member).is_some() {
-                self.emit(
-                    Site::UnionMember(id, *member),
-                    Code::E0043,
-                    format!("discriminator value `{value}` appears more than once in {what}"),
-                    "duplicate discriminator value",
-                );
+        self.duplicate_discriminator_values(id, &what, &values);
+    }
+
+    /// A union without a discriminator still has discriminator values (its types' names, unless
+    /// given): apibuilder keeps them unique too, nested unions' included.
+    fn unique_discriminator_values(&mut self, id: UnionId, what: &str) {
+        let ir = self.ir;
+        let mut values = Vec::new();
+        let mut stack = vec![(id, None)];
+        let mut seen_unions = BTreeSet::from([id]);
+        while let Some((u, top_member)) = stack.pop() {
+            for (i, m) in ir.union(u).members.iter().enumerate() {
+                let member = top_member.unwrap_or(i);
+                match m.ty {
+                    Type::Union(inner) if ir.union(inner).service == ir.union(id).service => {
+                        if seen_unions.insert(inner) {
+                            stack.push((inner, Some(member)));
+                        }
+                    }
+                    _ => values.push((m.discriminator_value.clone(), member)),
+                }
+            }
+        }
+        values.sort_by_key(|(_, member)| *member);
+        self.duplicate_discriminator_values(id, what, &values);
+    }
+
+    /// Discriminator values compared as apibuilder compares names (`guestUser` is `guest_user`).
+    fn duplicate_discriminator_values(&mut self, id: UnionId, what: &str, values: &[(String, usize)]) {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for (value, member) in values {
+            if let Some(first) = seen.insert(names::normalize(value), value) {
+                let message = if first == value {
+                    format!("discriminator value `{value}` appears more than once in {what}")
+                } else {
+                    format!("discriminator value `{value}` appears more than once in {what} (as `{first}`)")
+                };
+                self.emit(Site::UnionMember(id, *member), Code::E0043, message, "duplicate discriminator value");
             }
         }
     }
@@ -579,14 +631,22 @@ impl V<'_> {
     /// Reports a union that contains itself; returns false when it does.
     fn union_cycles(&mut self, id: UnionId) -> bool {
         let ir = self.ir;
-        let mut stack = vec![(id, vec![ir.union(id).name.clone()])];
+        let mut stack = vec![(id, vec![ir.union(id).name.clone()], vec![id])];
         let mut visited = BTreeSet::new();
-        while let Some((u, path)) = stack.pop() {
+        while let Some((u, path, ids)) = stack.pop() {
             for m in &ir.union(u).members {
                 if let Type::Union(inner) = m.ty {
                     let mut p = path.clone();
                     p.push(ir.union(inner).name.clone());
+                    let mut q = ids.clone();
+                    q.push(inner);
                     if inner == id {
+                        // One cycle, one error: the other unions on it are not reported again.
+                        let mut members = ids.clone();
+                        members.sort();
+                        if !self.cycles.insert(members) {
+                            return false;
+                        }
                         let msg = if p.len() == 2 {
                             format!("union `{}` cannot contain itself as one of its types", ir.union(id).name)
                         } else {
@@ -600,7 +660,7 @@ impl V<'_> {
                         return false;
                     }
                     if visited.insert(inner) {
-                        stack.push((inner, p));
+                        stack.push((inner, p, q));
                     }
                 }
             }
@@ -647,18 +707,17 @@ impl V<'_> {
                 }
                 continue;
             }
-            if discs.iter().next().copied().flatten().is_some() {
-                let values: BTreeSet<&str> =
-                    uses.iter().map(|(u, i)| ir.union(*u).members[*i].discriminator_value.as_str()).collect();
-                if values.len() > 1 {
-                    let values: Vec<&str> = values.into_iter().collect();
-                    let msg = format!(
-                        "model `{mname}` used in unions [{}] cannot use more than one discriminator value; found [{}]",
-                        union_names.join(", "),
-                        values.join(", ")
-                    );
-                    self.emit(Site::UnionMember(u, i), Code::E0045, msg, "different discriminator value");
-                }
+            // Without a discriminator too: apibuilder holds a model to one value everywhere.
+            let values: BTreeSet<&str> =
+                uses.iter().map(|(u, i)| ir.union(*u).members[*i].discriminator_value.as_str()).collect();
+            if values.len() > 1 {
+                let values: Vec<&str> = values.into_iter().collect();
+                let msg = format!(
+                    "model `{mname}` used in unions [{}] cannot use more than one discriminator value; found [{}]",
+                    union_names.join(", "),
+                    values.join(", ")
+                );
+                self.emit(Site::UnionMember(u, i), Code::E0045, msg, "different discriminator value");
             }
         }
     }
@@ -861,6 +920,13 @@ impl V<'_> {
                     "interface",
                 );
             }
+            self.duplicates(
+                resp.headers
+                    .iter()
+                    .enumerate()
+                    .map(|(h, header)| (header.name.clone(), Site::ResponseHeader(oid, i, h))),
+                &format!("header of the {} response of {what}", resp.code),
+            );
             for (h, header) in resp.headers.iter().enumerate() {
                 self.header(header, Site::ResponseHeader(oid, i, h));
             }

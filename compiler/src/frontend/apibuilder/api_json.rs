@@ -263,8 +263,21 @@ impl<'a> Lowering<'a, '_> {
             d.help = Some("write for example `\"type\": {\"enum\": \"status\", \"values\": [...]}`".into());
             return None;
         };
-        let (name, span) = self.r.non_empty_str(&marker.value, &marker.key, "an inline type")?;
-        let name = name.to_string();
+        let (written, span) = self.r.non_empty_str(&marker.value, &marker.key, "an inline type")?;
+        // `{"model": "[error]", ...}` declares `error` and stands for `[error]` (`map[x]` alike),
+        // as apibuilder's InternalDatatypeBuilder reads it.
+        let written = written.trim();
+        let (name, reference) = match written
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+            .map(|inner| (inner, format!("[{}]", inner.trim())))
+            .or_else(|| {
+                let inner = written.strip_prefix("map[")?.strip_suffix(']')?;
+                Some((inner, format!("map[{}]", inner.trim())))
+            }) {
+            Some((inner, reference)) => (inner.trim().to_string(), reference),
+            None => (written.to_string(), written.to_string()),
+        };
         // The body of an inline type is that kind's body, plus the marker key itself.
         let with = |keys: &[&'static str]| -> Vec<&'static str> {
             let marker_key: &'static str = match marker.key.as_str() {
@@ -295,7 +308,7 @@ impl<'a> Lowering<'a, '_> {
                 self.interface(&name, span, value, &keys);
             }
         }
-        Some((name, span))
+        Some((reference, span))
     }
 
     fn fields(&mut self, obj: &'a Node, owner: &str, extra: Vec<&'a Node>) -> Vec<(Field, Loc, Loc)> {

@@ -249,6 +249,18 @@ impl Lower<'_, '_> {
                 continue;
             };
             let Some((vname, vspan)) = self.r.req_str(v, "name", &format!("a value of {what}")) else { continue };
+            // apibuilder reads service.json without its ServiceSpecValidator (its
+            // ServiceJsonServiceValidator only parses), so names api.json rejects are a warning.
+            if let Some(problem) = names::name_problem(vname) {
+                self.r
+                    .error(
+                        Code::W0002,
+                        vspan,
+                        format!("enum value name `{vname}` is invalid in api.json: {problem}"),
+                        problem.to_string(),
+                    )
+                    .help = Some("rename the value and keep its wire form in `value`".into());
+            }
             let vwhat = format!("value `{vname}` of {what}");
             self.map.insert(Site::EnumValue(id, values.len()), self.r.loc(vspan));
             values.push(EnumValue {
