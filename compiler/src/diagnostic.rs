@@ -351,6 +351,12 @@ codes! {
     E0059 Error "parameter with default is optional";
     /// A model or resource names a template that `templates` does not define.
     E0060 Error "template not found";
+    /// A model template is also an interface, which the models that take it implement (as in
+    /// apibuilder), so its name cannot also be the name of a model or an interface.
+    E0061 Error "template name taken";
+    /// A template declares, directly or through other templates, a template that leads back to
+    /// itself. Applying it would never end: remove the declaration that closes the loop.
+    E0062 Error "recursive template";
     /// The file starts with a UTF-8 byte-order mark. It is ignored, but RFC 8259 forbids it and
     /// some tools choke on it: save the file without one.
     W0001 Warning "byte-order mark";

@@ -5,7 +5,7 @@
 //! templates, union members with inline `fields`, default parameter locations, path parameters
 //! (declared or to be inferred) first, and the default `204: unit` response.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::common::{body, check_name, field, header, parameter, parse_response_code, props};
 use crate::diagnostic::Code;
@@ -94,9 +94,56 @@ pub(crate) struct Lowering<'a, 'd> {
     pub ir: &'a mut Ir,
     pub map: &'a mut crate::ir::SourceMap,
     pub service: ServiceId,
-    templates_models: BTreeMap<String, &'a Node>,
-    templates_resources: BTreeMap<String, &'a Node>,
+    /// Model templates by their lookup key (see `template_key`).
+    templates_models: BTreeMap<String, ModelTemplate<'a>>,
+    /// Resource templates by their lookup key.
+    templates_resources: BTreeMap<String, &'a Member>,
+    /// Per model template: the merged fields (name, type as written, required) of each model that
+    /// declares it directly; the interface made of the template keeps the fields they all share.
+    template_users: BTreeMap<String, Vec<Vec<FieldShape>>>,
+    /// Template references already reported (by span start), so that one bad reference inside a
+    /// template is reported once, not once per model using it.
+    reported_refs: BTreeSet<u32>,
+    /// Model templates named as a model or an interface of the spec is, with that kind: they
+    /// become no interface.
+    clashes: BTreeMap<String, &'static str>,
     pending: Pending,
+}
+
+/// What makes two fields alike for an interface: name, type as written, required.
+type FieldShape = (String, String, bool);
+
+/// A model template, lowered once: its fields with their types as written (casts come later).
+struct ModelTemplate<'a> {
+    member: &'a Member,
+    fields: Vec<(Field, Loc, Loc)>,
+    description: Option<String>,
+    deprecation: Option<Deprecation>,
+    attributes: Vec<Attribute>,
+    interfaces: Vec<(String, Span)>,
+    plural: String,
+}
+
+/// A template a model or resource takes, directly or through another template.
+struct Applied<'a> {
+    key: String,
+    /// Where the declaration names it.
+    span: Span,
+    body: &'a Node,
+}
+
+/// The templates of one model or resource, in the order apibuilder applies them, and the type
+/// casts its own declarations give.
+struct Templates<'a> {
+    applied: Vec<Applied<'a>>,
+    /// Keys of the templates declared on the model or resource itself.
+    direct: Vec<String>,
+    casts: BTreeMap<String, String>,
+}
+
+/// Templates are found by lower-cased, trimmed name, as apibuilder's `TemplateMerge` finds them.
+fn template_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// Lowers one api.json document. The caller has checked that `root` is an object.
@@ -109,6 +156,9 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
         service: service_id,
         templates_models: BTreeMap::new(),
         templates_resources: BTreeMap::new(),
+        template_users: BTreeMap::new(),
+        reported_refs: BTreeSet::new(),
+        clashes: BTreeMap::new(),
         pending: Pending::default(),
     };
     let root_obj = l.r.object(root, "the spec", TOP_KEYS).unwrap_or(root);
@@ -190,10 +240,25 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
         && let Some(t) = l.r.object(t, "`templates`", &["models", "resources"])
     {
         for m in l.r.opt_map(t, "models", "`templates`") {
-            l.templates_models.insert(m.key.clone(), &m.value);
+            l.model_template(m);
         }
         for m in l.r.opt_map(t, "resources", "`templates`") {
-            l.templates_resources.insert(m.key.clone(), &m.value);
+            l.templates_resources.insert(template_key(&m.key), m);
+        }
+        let declared = |key: &str| -> BTreeSet<String> {
+            root_obj
+                .get(key)
+                .and_then(|n| n.as_object())
+                .map_or_else(BTreeSet::new, |members| members.iter().map(|m| m.key.trim().to_string()).collect())
+        };
+        let (models, interfaces) = (declared("models"), declared("interfaces"));
+        for (key, t) in &l.templates_models {
+            let name = t.member.key.trim();
+            if models.contains(name) {
+                l.clashes.insert(key.clone(), "a model");
+            } else if interfaces.contains(name) {
+                l.clashes.insert(key.clone(), "an interface");
+            }
         }
     }
 
@@ -212,6 +277,7 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
     for m in l.r.opt_map(root_obj, "resources", "the spec") {
         l.resource(m);
     }
+    l.template_interfaces();
     (service_id, l.pending)
 }
 
@@ -311,26 +377,17 @@ impl<'a> Lowering<'a, '_> {
         Some((reference, span))
     }
 
-    fn fields(&mut self, obj: &'a Node, owner: &str, extra: Vec<&'a Node>) -> Vec<(Field, Loc, Loc)> {
-        let mut out: Vec<(Field, Loc, Loc)> = Vec::new();
-        let own = self.r.opt_array(obj, "fields", owner);
-        // Template fields come first; a field of the model itself replaces a template field of the same name.
-        let mut nodes: Vec<&'a Node> = extra;
-        nodes.extend(own.iter());
-        for node in nodes {
+    fn fields(&mut self, obj: &'a Node, owner: &str) -> Vec<(Field, Loc, Loc)> {
+        let mut out = Vec::new();
+        for node in self.r.opt_array(obj, "fields", owner) {
             if let Some(f) = self.field(node, owner) {
-                if let Some(existing) = out.iter_mut().find(|(e, _, _)| e.name == f.0.name && f.3) {
-                    *existing = (f.0, f.1, f.2);
-                } else {
-                    out.push((f.0, f.1, f.2));
-                }
+                out.push(f);
             }
         }
         out
     }
 
-    /// One field; the bool says whether it came from the model itself (not a template).
-    fn field(&mut self, node: &'a Node, owner: &str) -> Option<(Field, Loc, Loc, bool)> {
+    fn field(&mut self, node: &'a Node, owner: &str) -> Option<(Field, Loc, Loc)> {
         let obj = self.r.object(node, &format!("a field of {owner}"), &[FIELD_KEYS, &["enum", "values"]].concat())?;
         for key in ["enum", "values"] {
             if let Some(v) = obj.as_object().and_then(|m| m.iter().find(|m| m.key == key)) {
@@ -360,7 +417,7 @@ impl<'a> Lowering<'a, '_> {
         let (ty_text, ty_span) = self.type_of(obj, &what).unwrap_or_default();
         let field = field(Type::Unresolved(ty_text), name, props(&mut self.r, obj, &what), &mut self.r, obj, &what);
         let type_loc = if ty_span == Span::default() { self.r.loc(name_span) } else { self.r.loc(ty_span) };
-        Some((field, self.r.loc(name_span), type_loc, true))
+        Some((field, self.r.loc(name_span), type_loc))
     }
 
     fn plural(&mut self, obj: &Node, name: &str, what: &str) -> String {
@@ -415,7 +472,7 @@ impl<'a> Lowering<'a, '_> {
         // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = InterfaceId(self.ir.interfaces.len() as u32);
         self.ir.interfaces.push(Interface::named(self.service, name, String::new()));
-        let fields = self.fields(obj, &what, Vec::new());
+        let fields = self.fields(obj, &what);
         let mut out = Vec::new();
         for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
             self.map.insert(Site::InterfaceField(id, i), loc);
@@ -436,16 +493,47 @@ impl<'a> Lowering<'a, '_> {
         self.ir.services[self.service.index()].interfaces.push(id);
     }
 
-    /// Template references (`"templates": [{"name": "statement", "cast": {...}}]`) of a model or
-    /// resource: the template bodies, and the type renames to apply to them.
-    fn template_refs(
-        &mut self,
-        obj: &Node,
-        what: &str,
-        owner_name: &str,
-        resources: bool,
-    ) -> Vec<(&'a Node, BTreeMap<String, String>)> {
-        let mut out = Vec::new();
+    /// A model template: its body checked and its fields lowered once, so that a mistake in it is
+    /// reported once however many models use it.
+    fn model_template(&mut self, m: &'a Member) {
+        let name = m.key.trim();
+        let what = format!("template model `{name}`");
+        let Some(obj) = self.r.object(&m.value, &what, MODEL_KEYS) else { return };
+        let fields = self.fields(obj, &what);
+        let template = ModelTemplate {
+            member: m,
+            fields,
+            description: self.r.opt_str(obj, "description", &what),
+            deprecation: self.r.deprecation(obj, &what),
+            attributes: self.r.attributes(obj, &what),
+            interfaces: self.r.opt_strings(obj, "interfaces", &what),
+            plural: self.plural(obj, name, &what),
+        };
+        // Declarations inside the template are checked here, once; they are followed per use.
+        for item in self.r.opt_array(obj, "templates", &what) {
+            if let Some(t) = self.r.object(item, &format!("a template reference of {what}"), &["name", "cast"]) {
+                self.r.req_str(t, "name", &format!("a template reference of {what}"));
+            }
+        }
+        self.templates_models.insert(template_key(name), template);
+    }
+
+    fn template_body(&self, key: &str, resources: bool) -> Option<&'a Node> {
+        if resources {
+            self.templates_resources.get(key).map(|m| &m.value)
+        } else {
+            self.templates_models.get(key).map(|t| &t.member.value)
+        }
+    }
+
+    /// The templates a model or resource takes (`"templates": [{"name": "statement", "cast":
+    /// {...}}]`): each declaration followed by the templates its template declares in turn, depth
+    /// first, each template once, as apibuilder's `TemplateMerge.resolveTemplateDeclarations`.
+    /// A template that comes back to itself is an error. The casts are those of the model's own
+    /// declarations: without `cast`, the template's name becomes the model's (apibuilder's
+    /// `JsMerge.typeCasts`).
+    fn templates_of(&mut self, obj: &'a Node, what: &str, owner_name: &str, resources: bool) -> Templates<'a> {
+        let mut out = Templates { applied: Vec::new(), direct: Vec::new(), casts: BTreeMap::new() };
         for item in self.r.opt_array(obj, "templates", what) {
             let Some(t) = self.r.object(item, &format!("a template reference of {what}"), &["name", "cast"]) else {
                 continue;
@@ -453,23 +541,135 @@ impl<'a> Lowering<'a, '_> {
             let Some((tname, tspan)) = self.r.req_str(t, "name", &format!("a template reference of {what}")) else {
                 continue;
             };
-            let found = if resources { self.templates_resources.get(tname) } else { self.templates_models.get(tname) };
-            let Some(body) = found.copied() else {
+            let key = template_key(tname);
+            if self.template_body(&key, resources).is_none() {
                 let kind = if resources { "resources" } else { "models" };
-                self.r.error(Code::E0060, tspan, format!("template `{tname}` not found"), "no such template").help =
-                    Some(format!("declare it under `templates.{kind}`"));
+                self.r
+                    .error(Code::E0060, tspan, format!("template `{}` not found", tname.trim()), "no such template")
+                    .help = Some(format!("declare it under `templates.{kind}`"));
                 continue;
-            };
-            let mut cast = BTreeMap::new();
-            cast.insert(tname.to_string(), owner_name.to_string());
-            for m in self.r.opt_map(t, "cast", &format!("template `{tname}` of {what}")) {
-                if let Some(to) = m.value.as_str() {
-                    cast.insert(m.key.clone(), to.to_string());
-                }
             }
-            out.push((body, cast));
+            if t.get("cast").is_some() {
+                for m in self.r.opt_map(t, "cast", &format!("template `{tname}` of {what}")) {
+                    if let Some(to) = m.value.as_str() {
+                        out.casts.insert(m.key.clone(), to.to_string());
+                    }
+                }
+            } else {
+                out.casts.insert(tname.trim().to_string(), owner_name.to_string());
+            }
+            if !out.direct.contains(&key) {
+                out.direct.push(key.clone());
+            }
+            let mut path = Vec::new();
+            self.follow_template(key, tspan, resources, &mut path, &mut out.applied);
         }
         out
+    }
+
+    fn follow_template(
+        &mut self,
+        key: String,
+        span: Span,
+        resources: bool,
+        path: &mut Vec<String>,
+        out: &mut Vec<Applied<'a>>,
+    ) {
+        let Some(body) = self.template_body(&key, resources) else { return };
+        path.push(key.clone());
+        if !out.iter().any(|a| a.key == key) {
+            out.push(Applied { key, span, body });
+        }
+        for item in body.get("templates").and_then(Node::as_array).unwrap_or(&[]) {
+            let Some(name_node) = item.get("name") else { continue };
+            let Some(inner) = name_node.as_str() else { continue };
+            let inner_key = template_key(inner);
+            if path.contains(&inner_key) {
+                if self.reported_refs.insert(name_node.span.start) {
+                    let chain: Vec<&str> = path.iter().map(String::as_str).chain([inner_key.as_str()]).collect();
+                    self.r
+                        .error(
+                            Code::E0062,
+                            name_node.span,
+                            format!("recursive template `{}`: {}", inner.trim(), chain.join(" -> ")),
+                            "includes itself",
+                        )
+                        .help = Some("remove this template declaration: it never ends".into());
+                }
+                continue;
+            }
+            if self.template_body(&inner_key, resources).is_none() {
+                if self.reported_refs.insert(name_node.span.start) {
+                    let kind = if resources { "resources" } else { "models" };
+                    self.r
+                        .error(
+                            Code::E0060,
+                            name_node.span,
+                            format!("template `{}` not found", inner.trim()),
+                            "no such template",
+                        )
+                        .help = Some(format!("declare it under `templates.{kind}`"));
+                }
+                continue;
+            }
+            self.follow_template(inner_key, name_node.span, resources, path, out);
+        }
+        path.pop();
+    }
+
+    /// Each model template is also an interface, implemented by the models that take it
+    /// (apibuilder's `ModelMerge.buildInterfaces`). Its fields are the template's fields that every
+    /// model declaring it has with the same type and requiredness. A template may not share its
+    /// name with a model or an interface.
+    fn template_interfaces(&mut self) {
+        let keys: Vec<String> = self.templates_models.keys().cloned().collect();
+        for key in keys {
+            let t = &self.templates_models[&key];
+            let member = t.member;
+            let name = member.key.trim().to_string();
+            if let Some(kind) = self.clashes.get(&key).copied() {
+                self.r
+                    .error(
+                        Code::E0061,
+                        member.key_span,
+                        format!("`{name}` cannot be the name of both {kind} and a template model"),
+                        format!("also {kind}"),
+                    )
+                    .help = Some(format!("a template model is also an interface: rename the template or {kind}"));
+                continue;
+            }
+            let users = self.template_users.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+            let fields: Vec<(Field, Loc, Loc)> = t
+                .fields
+                .iter()
+                .filter(|(f, _, _)| {
+                    users.iter().all(|u| {
+                        u.iter()
+                            .any(|(n, ty, req)| *n == f.name && ty == written(&f.ty) && *req == required(&f.presence))
+                    })
+                })
+                .cloned()
+                .collect();
+            let id = InterfaceId(self.ir.interfaces.len() as u32);
+            let mut out = Vec::new();
+            for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
+                self.map.insert(Site::InterfaceField(id, i), loc);
+                self.map.insert(Site::InterfaceFieldType(id, i), type_loc);
+                out.push(f);
+            }
+            let item = Interface {
+                service: self.service,
+                name,
+                plural: t.plural.clone(),
+                description: t.description.clone(),
+                fields: out,
+                attributes: t.attributes.clone(),
+                deprecation: t.deprecation.clone(),
+            };
+            self.map.insert(Site::Interface(id), self.r.loc(member.key_span));
+            self.ir.interfaces.push(item);
+            self.ir.services[self.service.index()].interfaces.push(id);
+        }
     }
 
     fn model(&mut self, name: &str, span: Span, node: &'a Node, keys: &[&str]) {
@@ -479,40 +679,62 @@ impl<'a> Lowering<'a, '_> {
         // Reserve the id first: inline types in the fields declare types of their own meanwhile.
         let id = ModelId(self.ir.models.len() as u32);
         self.ir.models.push(Model::named(self.service, name, String::new()));
-        let templates = self.template_refs(obj, &what, name, false);
-        let mut template_fields: Vec<&'a Node> = Vec::new();
-        let mut casts = BTreeMap::new();
-        for (body, cast) in &templates {
-            if let Some(arr) = body.get("fields").and_then(Node::as_array) {
-                template_fields.extend(arr.iter());
+        let templates = self.templates_of(obj, &what, name, false);
+        // As apibuilder's ModelMerge: the model's own fields first, each template's other fields
+        // after them; a field the model declares too takes what it leaves out from the template.
+        let mut fields = self.fields(obj, &what);
+        let mut description = self.r.opt_str(obj, "description", &what);
+        let mut deprecation = self.r.deprecation(obj, &what);
+        let mut attributes = self.r.attributes(obj, &what);
+        let mut interface_names = self.r.opt_strings(obj, "interfaces", &what);
+        for applied in &templates.applied {
+            let t = &self.templates_models[&applied.key];
+            for (tf, loc, type_loc) in &t.fields {
+                match fields.iter_mut().find(|(f, _, _)| f.name == tf.name) {
+                    Some((f, _, _)) => merge_field(f, tf),
+                    None => fields.push((tf.clone(), *loc, *type_loc)),
+                }
             }
-            casts.extend(cast.clone());
+            description = description.or_else(|| t.description.clone());
+            deprecation = deprecation.or_else(|| t.deprecation.clone());
+            merge_attributes(&mut attributes, &t.attributes);
+            for (i, ispan) in &t.interfaces {
+                if !interface_names.iter().any(|(n, _)| n == i) {
+                    interface_names.push((i.clone(), *ispan));
+                }
+            }
         }
-        let n_template = template_fields.len();
-        let fields = self.fields(obj, &what, template_fields);
+        for applied in templates.applied.iter().filter(|a| !self.clashes.contains_key(&a.key)) {
+            let tname = self.templates_models[&applied.key].member.key.trim().to_string();
+            if !interface_names.iter().any(|(n, _)| *n == tname) {
+                interface_names.push((tname, applied.span));
+            }
+        }
+        let shape: Vec<FieldShape> = fields
+            .iter()
+            .map(|(f, _, _)| (f.name.clone(), written(&f.ty).to_string(), required(&f.presence)))
+            .collect();
+        for key in &templates.direct {
+            self.template_users.entry(key.clone()).or_default().push(shape.clone());
+        }
         let mut out = Vec::new();
         for (i, (mut f, loc, type_loc)) in fields.into_iter().enumerate() {
-            if i < n_template
-                && let Type::Unresolved(t) = &f.ty
-            {
-                f.ty = Type::Unresolved(apply_cast(t, &casts));
+            if let Type::Unresolved(t) = &f.ty {
+                f.ty = Type::Unresolved(apply_cast(t, &templates.casts));
             }
             self.map.insert(Site::Field(id, i), loc);
             self.map.insert(Site::FieldType(id, i), type_loc);
             out.push(f);
         }
-        let interface_names = self.r.opt_strings(obj, "interfaces", &what);
         let model = Model {
             service: self.service,
             name: name.to_string(),
             plural: self.plural(obj, name, &what),
-            description: self.r.opt_str(obj, "description", &what).or_else(|| {
-                templates.iter().find_map(|(b, _)| b.get("description").and_then(Node::as_str).map(String::from))
-            }),
+            description,
             fields: out,
             interfaces: Vec::new(),
-            attributes: self.r.attributes(obj, &what),
-            deprecation: self.r.deprecation(obj, &what),
+            attributes,
+            deprecation,
         };
         self.map.insert(Site::Model(id), self.r.loc(span));
         self.ir.models[id.index()] = model;
@@ -616,7 +838,7 @@ impl<'a> Lowering<'a, '_> {
         let Some(obj) = self.r.object(&m.value, &what, RESOURCE_KEYS) else { return };
         let id = ResourceId(self.ir.resources.len() as u32);
         let path = self.r.opt_str_exact(obj, "path", &what);
-        let templates = self.template_refs(obj, &what, &type_name, true);
+        let templates = self.templates_of(obj, &what, &type_name, true);
         let resource = Resource {
             service: self.service,
             ty: Type::Unresolved(type_name.clone()),
@@ -632,17 +854,15 @@ impl<'a> Lowering<'a, '_> {
         self.ir.resources.push(resource);
         self.ir.services[self.service.index()].resources.push(id);
 
-        let mut op_nodes: Vec<(&'a Node, BTreeMap<String, String>)> = Vec::new();
-        for (body, cast) in templates {
-            for op in body.get("operations").and_then(Node::as_array).unwrap_or(&[]) {
-                op_nodes.push((op, cast.clone()));
-            }
+        // The casts rename types in the whole resource, its own operations too (apibuilder's
+        // RenameTypes runs on the merged resource).
+        let mut op_nodes: Vec<&'a Node> = Vec::new();
+        for applied in &templates.applied {
+            op_nodes.extend(applied.body.get("operations").and_then(Node::as_array).unwrap_or(&[]));
         }
-        for op in self.r.opt_array(obj, "operations", &what) {
-            op_nodes.push((op, BTreeMap::new()));
-        }
-        for (op, cast) in op_nodes {
-            self.operation(id, &type_name, path.as_deref(), op, &cast);
+        op_nodes.extend(self.r.opt_array(obj, "operations", &what));
+        for op in op_nodes {
+            self.operation(id, &type_name, path.as_deref(), op, &templates.casts);
         }
     }
 
@@ -857,6 +1077,81 @@ impl<'a> Lowering<'a, '_> {
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
         })
+    }
+}
+
+/// A field's type as written, before resolution.
+fn written(ty: &Type) -> &str {
+    match ty {
+        Type::Unresolved(t) => t,
+        _ => "",
+    }
+}
+
+/// Whether a field counts as required in apibuilder's sense (`required`, whatever its default).
+fn required(p: &Presence) -> bool {
+    matches!(p, Presence::Required | Presence::Default(_))
+}
+
+/// A field of a model merged with the template's field of the same name, as apibuilder's
+/// `ModelMerge.mergeFields`: name, type and `required` are the model's; what the model leaves
+/// out (description, deprecation, default, example, minimum, maximum) comes from the template;
+/// attributes and annotations are both, the model's first.
+fn merge_field(own: &mut Field, tpl: &Field) {
+    own.description = own.description.take().or_else(|| tpl.description.clone());
+    own.deprecation = own.deprecation.take().or_else(|| tpl.deprecation.clone());
+    own.example = own.example.take().or_else(|| tpl.example.clone());
+    let inherited = match &tpl.presence {
+        Presence::Default(l) | Presence::OptionalWithDefault(l) => Some(l.clone()),
+        _ => None,
+    };
+    if let Some(l) = inherited {
+        own.presence = match &own.presence {
+            Presence::Required => Presence::Default(l),
+            Presence::Optional => Presence::OptionalWithDefault(l),
+            kept => kept.clone(),
+        };
+    }
+    let (c, t) = (&mut own.constraints, &tpl.constraints);
+    for (mine, theirs) in [(&mut c.length.min, t.length.min), (&mut c.length.max, t.length.max)]
+        .into_iter()
+        .chain([(&mut c.items.min, t.items.min), (&mut c.items.max, t.items.max)])
+    {
+        if mine.is_none() {
+            *mine = theirs;
+        }
+    }
+    if c.value.min.is_none() {
+        c.value.min = t.value.min.clone();
+    }
+    if c.value.max.is_none() {
+        c.value.max = t.value.max.clone();
+    }
+    merge_attributes(&mut own.attributes, &tpl.attributes);
+    for a in &tpl.annotations {
+        if !own.annotations.contains(a) {
+            own.annotations.push(a.clone());
+        }
+    }
+}
+
+/// Attributes of a model (or field) and its template: the model's first, then the template's
+/// others; an attribute on both has the template's value with the model's keys over it (apibuilder's
+/// `AttributeMerge`).
+fn merge_attributes(own: &mut Vec<Attribute>, tpl: &[Attribute]) {
+    for t in tpl {
+        match own.iter_mut().find(|a| a.name == t.name) {
+            Some(a) => {
+                if let (serde_json::Value::Object(mine), serde_json::Value::Object(theirs)) = (&mut a.value, &t.value) {
+                    for (k, v) in theirs {
+                        mine.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+                a.description = a.description.take().or_else(|| t.description.clone());
+                a.deprecation = a.deprecation.take().or_else(|| t.deprecation.clone());
+            }
+            None => own.push(t.clone()),
+        }
     }
 }
 
