@@ -1,4 +1,4 @@
-//! Reading spec files from disk: folders are walked for `*.json`, files named by imports are
+//! Reading spec files from disk: folders are walked for `*.json`, `*.yaml` and `*.yml`, files named by imports are
 //! loaded on demand. Every file apigen reads goes through [`read_file`] or [`open_regular`]:
 //! regular files only, at most [`MAX_FILE_SIZE`] bytes.
 
@@ -19,7 +19,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let before = out.len();
             walk(path, &mut out).with_context(|| format!("cannot read folder `{}`", path.display()))?;
             if out.len() == before {
-                bail!("no spec files (*.json) in folder `{}`", path.display());
+                bail!("no spec files (*.json, *.yaml, *.yml) in folder `{}`", path.display());
             }
         } else {
             out.push(path.clone());
@@ -42,7 +42,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
                 walk(&path, out)?;
             }
-        } else if name.ends_with(".json") && !name.starts_with('.') {
+        } else if compiler::is_spec_file(&name) && !name.starts_with('.') {
             out.push(path);
         }
     }

@@ -31,7 +31,7 @@ enum Command {
     /// working directory). Exit codes: 0 no errors (warnings allowed), 1 errors in specs, 2 usage
     /// or I/O error.
     Validate {
-        /// Spec files or folders (folders are searched for *.json).
+        /// Spec files or folders (folders are searched for *.json, *.yaml and *.yml).
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -98,7 +98,7 @@ enum Command {
     ///
     /// Exit codes: 0 written, 1 spec errors, 2 usage or I/O error.
     Generate {
-        /// Spec files or folders (folders are searched for *.json).
+        /// Spec files or folders (folders are searched for *.json, *.yaml and *.yml).
         #[arg(required = true)]
         specs: Vec<PathBuf>,
         /// The crate's folder (created if missing).

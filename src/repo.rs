@@ -24,7 +24,7 @@ pub fn compile_revision(rev: &str, paths: &[PathBuf], config: &compiler::Config)
     for path in paths {
         let names = git.list(path)?;
         if names.is_empty() {
-            bail!("no spec files (*.json) under `{}` at revision `{rev}`", path.display());
+            bail!("no spec files (*.json, *.yaml, *.yml) under `{}` at revision `{rev}`", path.display());
         }
         for name in names {
             let bytes = git.read(&name)?.with_context(|| format!("`{name}` vanished from revision `{rev}`"))?;
@@ -52,7 +52,7 @@ impl Git {
         Ok(Git { rev: rev.to_string() })
     }
 
-    /// `*.json` files under `path` at the revision, as paths relative to the working directory.
+    /// Spec files (`*.json`, `*.yaml`, `*.yml`) under `path` at the revision, as paths relative to the working directory.
     fn list(&self, path: &Path) -> Result<Vec<String>> {
         let rel = files::display_name(path);
         let out = git(&["ls-tree", "-r", "-z", "--name-only", &self.rev, "--", &rel], None)?;
@@ -60,7 +60,7 @@ impl Git {
             .split(|b| *b == 0)
             .filter(|n| !n.is_empty())
             .map(|n| String::from_utf8_lossy(n).into_owned())
-            .filter(|n| n.ends_with(".json"))
+            .filter(|n| compiler::is_spec_file(n))
             .map(|n| n.strip_prefix("./").map(str::to_string).unwrap_or(n))
             .collect();
         names.sort();

@@ -114,7 +114,7 @@ fn io_and_usage_errors_exit_2_with_a_message() {
     std::fs::create_dir_all(dir.join("empty")).unwrap();
     let o = apigen(&dir, &["validate", "empty"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("no spec files (*.json) in folder `empty`"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no spec files (*.json, *.yaml, *.yml) in folder `empty`"), "{}", stderr(&o));
 
     #[cfg(unix)]
     {

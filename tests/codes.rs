@@ -62,7 +62,14 @@ fn every_code_is_documented_in_rustc_style() {
         );
         assert_eq!(
             summary,
-            summary.to_lowercase().replace("http", "HTTP").replace("utf-8", "UTF-8").replace("json", "JSON"),
+            summary
+                .to_lowercase()
+                .replace("http", "HTTP")
+                .replace("utf-8", "UTF-8")
+                .replace("json", "JSON")
+                .replace("yaml", "YAML")
+                .replace("openapi", "OpenAPI")
+                .replace("operationid", "operationId"),
             "{}: lowercase summary",
             code.as_str()
         );

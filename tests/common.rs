@@ -20,13 +20,14 @@ pub fn corpus(kind: &str) -> PathBuf {
     dir
 }
 
-/// Reads a file, or every `*.json` of a folder, as inputs named relative to `base`.
+/// Reads a file, or every spec file (`*.json`, `*.yaml`, `*.yml`) of a folder, as inputs named
+/// relative to `base`.
 pub fn inputs(path: &Path, base: &Path) -> Vec<Input> {
     let mut files = Vec::new();
     if path.is_dir() {
         for entry in std::fs::read_dir(path).unwrap() {
             let p = entry.unwrap().path();
-            if p.extension().is_some_and(|e| e == "json") {
+            if compiler::is_spec_file(&p.to_string_lossy()) {
                 files.push(p);
             }
         }

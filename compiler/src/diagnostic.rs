@@ -193,15 +193,17 @@ codes! {
     /// (they start with a byte-order mark `FF FE` or `FE FF`) or in a legacy code page are
     /// rejected with the offset of the first bad byte. Re-save the file as UTF-8.
     E0003 Error "file is not valid UTF-8";
-    /// Arrays and objects are nested deeper than 128 levels. No real spec comes close; such files
-    /// are refused so that no input can exhaust the stack.
+    /// Arrays and objects (YAML sequences and mappings) are nested deeper than 128 levels. No real
+    /// spec comes close; such files are refused so that no input can exhaust the stack.
     E0004 Error "JSON nested too deeply";
     /// The file is larger than 64 MiB. The largest real spec known (Flow's merged API) is 3.4 MB.
     E0005 Error "file too large";
-    /// A spec must be a JSON object (`{ "name": ... }`); the file holds another kind of value.
+    /// A spec must be a JSON object (`{ "name": ... }`), or a YAML mapping that is an OpenAPI
+    /// document; the file holds another kind of value, or YAML that is not OpenAPI (apibuilder
+    /// specs are JSON).
     E0006 Error "spec is not a JSON object";
-    /// The same key appears twice in one JSON object. JSON parsers disagree on which one wins,
-    /// so apibuilder and apigen reject it. The label is on the second occurrence.
+    /// The same key appears twice in one JSON object (or YAML mapping). Parsers disagree on which
+    /// one wins, so apibuilder and apigen reject it. The label is on the second occurrence.
     E0007 Error "duplicate key in JSON object";
     /// A key that the spec format does not define. apibuilder is strict about unknown keys at every
     /// level, which catches typos such as `"requried": false`. The help lists the keys allowed there.
@@ -357,6 +359,29 @@ codes! {
     /// A template declares, directly or through other templates, a template that leads back to
     /// itself. Applying it would never end: remove the declaration that closes the loop.
     E0062 Error "recursive template";
+    /// The file is not valid YAML (1.2): a syntax error, tabs used for indentation, more than one
+    /// document, a mapping or list used as a key, a tag other than the core schema's, or aliases
+    /// that expand past a million nodes (a "billion laughs" document). The label points where
+    /// reading stopped.
+    E0063 Error "invalid YAML";
+    /// The document is not OpenAPI 3.0, 3.1 or 3.2: a Swagger 2.0 document, or an `openapi`
+    /// version apigen does not know. Convert Swagger 2.0 documents to OpenAPI 3 first.
+    E0101 Error "unsupported OpenAPI version";
+    /// A `$ref` names nothing in the document, or points outside it (another file or a URL,
+    /// not resolved yet). The label is on the reference.
+    E0102 Error "unresolved reference";
+    /// References that lead back to where they started without reaching a definition: a schema
+    /// that is only a `$ref` to itself, or parameters and responses that refer to each other.
+    /// Recursive schemas (a `Node` with `children: [Node]`) are fine.
+    E0103 Error "reference loop";
+    /// A `{variable}` of a path template has no `in: path` parameter, or a path parameter does not
+    /// appear in the path. OpenAPI requires both to match.
+    E0104 Error "path variable and parameters differ";
+    /// Two operations have the same `operationId`, which OpenAPI requires to be unique: generated
+    /// method names come from it.
+    E0105 Error "duplicate operationId";
+    /// A parameter has neither `schema` nor `content`, so nothing says what it holds.
+    E0106 Error "parameter without schema";
     /// The file starts with a UTF-8 byte-order mark. It is ignored, but RFC 8259 forbids it and
     /// some tools choke on it: save the file without one.
     W0001 Warning "byte-order mark";
@@ -365,4 +390,11 @@ codes! {
     /// valid; the name still cannot be written in api.json, and generators derive identifiers
     /// from it. Rename the value and keep the wire form in `value`.
     W0002 Warning "invalid enum value name";
+    /// Part of an OpenAPI document that the IR cannot hold yet (callbacks, links, webhooks,
+    /// non-default parameter styles, `oneOf` beside properties, ...). It is left out of what is
+    /// generated; the warning names exactly what.
+    W0101 Warning "OpenAPI construct not compiled";
+    /// `openapi: 3.0` in YAML is a number; OpenAPI says the version is a string. It is read as
+    /// the version it spells; quote it.
+    W0102 Warning "OpenAPI version is not a string";
 }

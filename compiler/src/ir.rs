@@ -107,6 +107,8 @@ pub enum SourceFormat {
     ApiJson,
     /// apibuilder's compiled service.json.
     ServiceJson,
+    /// An OpenAPI 3.0, 3.1 or 3.2 document, JSON or YAML.
+    OpenApi,
     /// Known only from a service.json import summary: type names without definitions, used when
     /// the imported service is not in the repository. Its types are opaque and never validated.
     ImportSummary,
@@ -744,6 +746,9 @@ pub struct Operation {
     pub method: Method,
     /// The full path: resource path joined with the operation's path; `/` when both are empty.
     pub path: String,
+    /// OpenAPI's `operationId`, when the document gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
     pub description: Option<String>,
     pub body: Option<Body>,
     /// Path parameters first, in path order, then the declared ones.

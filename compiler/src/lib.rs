@@ -102,6 +102,13 @@ pub fn compile(inputs: Vec<Input>, config: &Config, loader: &mut dyn Loader) -> 
     Compilation { ir: c.ir, map: c.map, sources: c.sources, diagnostics: c.diags }
 }
 
+/// Whether a file name is a spec's: `*.json` (apibuilder or OpenAPI), `*.yaml` or `*.yml`
+/// (OpenAPI). Folders are searched for these.
+pub fn is_spec_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".json", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
+}
+
 /// Compiles a single document (a convenience for tests and tools).
 pub fn compile_str(name: &str, text: &str) -> Compilation {
     compile(vec![Input { name: name.into(), bytes: text.as_bytes().to_vec() }], &Config::default(), &mut NoLoader)

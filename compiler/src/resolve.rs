@@ -229,6 +229,14 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
         let loc = map.get(Site::Resource(ResourceId(r as u32)));
         let text = ir.resources[r].type_name.clone();
         let resolved = scopes[sid.index()].resolve(&text);
+        // OpenAPI resources group operations by tag; a model, enum or union of that name is
+        // their type, else they have none (the tag's name, unresolved).
+        if ir.services[sid.index()].format == SourceFormat::OpenApi {
+            if let Ok(ty @ (Type::Model(_) | Type::Enum(_) | Type::Union(_))) = resolved {
+                ir.resources[r].ty = ty;
+            }
+            continue;
+        }
         let problem = match &resolved {
             Ok(Type::List(_)) | Ok(Type::Map(_)) => Some("must be a singleton (not a list nor map)".to_string()),
             Ok(Type::Primitive(_)) => Some("primitives cannot be mapped to resources".to_string()),

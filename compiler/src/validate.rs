@@ -20,16 +20,21 @@ struct V<'a> {
     /// A discriminator that is reserved or not a name: as apibuilder does, the checks of
     /// discriminator names and values that would follow from it are not made.
     bad_discriminator: bool,
+    /// Validating an OpenAPI service: names compare exactly (they are wire names, and
+    /// `someId` and `some_id` are two), and apibuilder's own conventions do not apply.
+    openapi: bool,
 }
 
 pub(crate) fn validate(ir: &Ir, map: &SourceMap, diags: &mut Vec<Diagnostic>) {
-    let mut v = V { ir, map, diags, cycles: BTreeSet::new(), bad_discriminator: false };
+    let mut v = V { ir, map, diags, cycles: BTreeSet::new(), bad_discriminator: false, openapi: false };
     for sid in ir.service_ids() {
         if ir.service(sid).format == SourceFormat::ImportSummary {
             continue;
         }
+        v.openapi = ir.service(sid).format == SourceFormat::OpenApi;
         v.service(sid);
     }
+    v.openapi = false;
     if !v.bad_discriminator {
         v.union_memberships();
     }
@@ -117,7 +122,7 @@ impl V<'_> {
     fn duplicates(&mut self, items: impl Iterator<Item = (String, Site)>, kind: &str) {
         let mut seen: HashMap<String, (String, Site)> = HashMap::new();
         for (name, node) in items {
-            let key = names::normalize(&name);
+            let key = if self.openapi { name.clone() } else { names::normalize(&name) };
             match seen.get(&key) {
                 Some((first_name, first)) => {
                     let first_loc = self.loc(*first);
@@ -333,7 +338,7 @@ impl V<'_> {
         let Some(default) = default.map(crate::literal_text) else { return };
         let default = default.as_str();
         let (min, max) = (&constraints.value.min, &constraints.value.max);
-        match check_default(self.ir, ty, default) {
+        match check_default(self.ir, ty, default, self.openapi) {
             DefaultCheck::Ok => {}
             DefaultCheck::Skip => return,
             DefaultCheck::Invalid(reason) => {
@@ -479,8 +484,10 @@ impl V<'_> {
             {
                 d.help = Some("add a `discriminator` to the union, or remove `default`".into());
             }
-            // Nested unions must not have a discriminator either.
-            for (i, m) in u.members.iter().enumerate() {
+            // Nested unions must not have a discriminator either (apibuilder's rule; an untagged
+            // OpenAPI union may hold a discriminated one).
+            let nested = if self.openapi { &[][..] } else { &u.members[..] };
+            for (i, m) in nested.iter().enumerate() {
                 if let Type::Union(inner) = m.ty
                     && inner != id
                     && ir.union(inner).discriminator().is_some()
@@ -493,12 +500,15 @@ impl V<'_> {
                     );
                 }
             }
-            if self.union_cycles(id) {
+            // An untagged (OpenAPI) union has no discriminator values on the wire.
+            if self.union_cycles(id) && !self.openapi {
                 self.unique_discriminator_values(id, &what);
             }
             return;
         };
-        if matches!(disc, "value" | "implicit") {
+        if self.openapi {
+            // OpenAPI's discriminator is a property of the members themselves, named freely.
+        } else if matches!(disc, "value" | "implicit") {
             self.emit(
                 Site::UnionDiscriminator(id),
                 Code::E0040,
@@ -529,7 +539,7 @@ impl V<'_> {
             .filter(|(_, m, _)| ir.model(*m).fields.iter().any(|f| f.name == disc))
             .map(|(path, _, _)| path.clone())
             .collect();
-        if !collide.is_empty() {
+        if !collide.is_empty() && !self.openapi {
             self.emit(
                 Site::UnionDiscriminator(id),
                 Code::E0041,
@@ -571,7 +581,8 @@ impl V<'_> {
     fn duplicate_discriminator_values(&mut self, id: UnionId, what: &str, values: &[(String, usize)]) {
         let mut seen: HashMap<String, &str> = HashMap::new();
         for (value, member) in values {
-            if let Some(first) = seen.insert(names::normalize(value), value) {
+            let key = if self.openapi { value.clone() } else { names::normalize(value) };
+            if let Some(first) = seen.insert(key, value) {
                 let message = if first == value {
                     format!("discriminator value `{value}` appears more than once in {what}")
                 } else {
@@ -603,7 +614,10 @@ impl V<'_> {
             match &m.ty {
                 Type::Union(inner) => {
                     let inner_u = ir.union(*inner);
-                    if inner_u.service == ir.union(top).service && inner_u.discriminator() != Some(disc) {
+                    if inner_u.service == ir.union(top).service
+                        && inner_u.discriminator() != Some(disc)
+                        && !self.openapi
+                    {
                         let msg = format!(
                             "union `{}` specifies a discriminator named `{disc}`; its type `{}` must specify the same discriminator",
                             ir.union(top).name,
@@ -673,7 +687,8 @@ impl V<'_> {
         let ir = self.ir;
         let mut by_model: BTreeMap<ModelId, Vec<(UnionId, usize)>> = BTreeMap::new();
         for (u, union) in ir.unions.iter().enumerate() {
-            if ir.service(union.service).format == SourceFormat::ImportSummary {
+            // apibuilder's rule; in OpenAPI each `oneOf` maps its members its own way.
+            if matches!(ir.service(union.service).format, SourceFormat::ImportSummary | SourceFormat::OpenApi) {
                 continue;
             }
             for (i, m) in union.members.iter().enumerate() {
@@ -723,7 +738,13 @@ impl V<'_> {
     }
 
     fn header(&mut self, h: &Header, node: Site) {
-        let scalar = |t: &Type| matches!(t, Type::Primitive(Primitive::String) | Type::Enum(_) | Type::Unresolved(_));
+        // apibuilder allows strings and enums; OpenAPI headers may be any primitive that fits.
+        let openapi = self.openapi;
+        let scalar = |t: &Type| match t {
+            Type::Primitive(Primitive::String) | Type::Enum(_) | Type::Unresolved(_) => true,
+            Type::Primitive(p) => openapi && p.valid_in_path(),
+            _ => false,
+        };
         let valid = match &h.ty {
             Type::List(inner) => scalar(inner),
             t => scalar(t),
@@ -766,6 +787,7 @@ impl V<'_> {
         let from = r.service;
         if let Some(body) = &op.body {
             if op.method == Method::Get
+                && !self.openapi
                 && let Some(d) = self.emit(
                     Site::Body(oid),
                     Code::E0051,
@@ -795,7 +817,8 @@ impl V<'_> {
             let tname = ir.type_name(&p.ty, from);
             match p.location {
                 ParameterLocation::Path => {
-                    if !path_names.contains(&p.name) {
+                    // (OpenAPI paths are checked by the front end, against `{name}` templates.)
+                    if !path_names.contains(&p.name) && !self.openapi {
                         self.emit(
                             at,
                             Code::E0053,
@@ -817,6 +840,7 @@ impl V<'_> {
                         _ => false,
                     };
                     if !ok
+                        && !self.openapi
                         && let Some(d) = self.emit(
                             Site::ParameterType(oid, i),
                             Code::E0055,
@@ -900,7 +924,11 @@ impl V<'_> {
                 if (200..300).contains(&code) {
                     success.push((code, resp.ty(), i));
                 }
-                if (code == 204 || code == 304) && !resp.ty().is_unit() && !matches!(resp.ty(), Type::Unresolved(_)) {
+                if (code == 204 || code == 304)
+                    && !self.openapi
+                    && !resp.ty().is_unit()
+                    && !matches!(resp.ty(), Type::Unresolved(_))
+                {
                     let tname = ir.type_name(resp.ty(), from);
                     if let Some(d) = self.emit(
                         Site::ResponseType(oid, i),
@@ -972,9 +1000,17 @@ enum DefaultCheck {
 
 /// apibuilder's `TypeValidator`: whether `value` (a default as stored: JSON text, strings
 /// unquoted) is a valid value of `ty`.
-fn check_default(ir: &Ir, ty: &Type, value: &str) -> DefaultCheck {
+///
+/// In OpenAPI (`openapi`), a default is a JSON value of any schema, and an enum's default is its
+/// wire value: only what apibuilder and OpenAPI agree on is checked.
+fn check_default(ir: &Ir, ty: &Type, value: &str, openapi: bool) -> DefaultCheck {
     match ty {
         Type::Unresolved(_) => DefaultCheck::Skip,
+        Type::Model(_) | Type::Union(_) | Type::Interface(_) | Type::Primitive(Primitive::Json | Primitive::Object)
+            if openapi =>
+        {
+            DefaultCheck::Skip
+        }
         Type::Model(_) => DefaultCheck::NotAllowed("model"),
         Type::Union(_) => DefaultCheck::NotAllowed("union"),
         Type::Interface(_) => DefaultCheck::NotAllowed("interface"),
@@ -984,7 +1020,7 @@ fn check_default(ir: &Ir, ty: &Type, value: &str) -> DefaultCheck {
             if ir.service(e.service).format == SourceFormat::ImportSummary || e.values.is_empty() {
                 return DefaultCheck::Skip;
             }
-            if e.values.iter().any(|v| v.name == value) {
+            if e.values.iter().any(|v| v.name == value || (openapi && v.value == value)) {
                 DefaultCheck::Ok
             } else {
                 let names: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
@@ -1010,7 +1046,7 @@ fn check_default(ir: &Ir, ty: &Type, value: &str) -> DefaultCheck {
                     serde_json::Value::String(s) => s,
                     other => other.to_string(),
                 };
-                match check_default(ir, inner, &text) {
+                match check_default(ir, inner, &text, openapi) {
                     DefaultCheck::Ok | DefaultCheck::Skip => {}
                     DefaultCheck::Invalid(reason) => {
                         return DefaultCheck::Invalid(format!("has an element `{text}` that {reason}"));

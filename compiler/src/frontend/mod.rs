@@ -2,16 +2,19 @@
 //! span-keeping tree (`syntax`), then the front end for the file's format lowers the tree into the
 //! IR arenas, leaving types as text for `resolve`. Every front end ends at [`PendingService`].
 //!
-//! Front ends: `apibuilder` (api.json and service.json); `openapi` is next.
+//! Front ends: `apibuilder` (api.json and service.json) and `openapi` (OpenAPI 3.x). Files named
+//! `*.yaml` or `*.yml` are YAML, every other file JSON; a document with an `openapi` (or
+//! `swagger`) key is OpenAPI, any other an apibuilder spec.
 
 pub(crate) mod apibuilder;
+pub(crate) mod openapi;
 pub(crate) mod reader;
 
 use crate::Compiler;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::ServiceId;
 use crate::source::{self, FileId, MAX_FILE_BYTES, SourceFile, Span};
-use crate::syntax::json;
+use crate::syntax::{json, yaml};
 
 /// What a front end hands on for one file: the service it declared, and the facts that import
 /// and type resolution need but the IR does not keep.
@@ -91,10 +94,19 @@ impl Compiler<'_> {
             );
             return file;
         }
-        let root = match json::parse(body) {
+        let is_yaml = {
+            let lower = self.sources.get(file).name.to_lowercase();
+            lower.ends_with(".yaml") || lower.ends_with(".yml")
+        };
+        let parsed = if is_yaml { yaml::parse(body) } else { json::parse(body) };
+        let root = match parsed {
             Ok(root) => shift(root, offset as u32),
             Err(e) => {
-                let code = if e.kind == json::ParseErrorKind::TooDeep { Code::E0004 } else { Code::E0001 };
+                let code = match (e.kind, is_yaml) {
+                    (json::ParseErrorKind::TooDeep, _) => Code::E0004,
+                    (_, true) => Code::E0063,
+                    (_, false) => Code::E0001,
+                };
                 let span = Span { start: e.span.start + offset as u32, end: e.span.end + offset as u32 };
                 self.diags.push(Diagnostic::new(code, file, span, e.message, e.label));
                 return file;
@@ -107,14 +119,45 @@ impl Compiler<'_> {
                     Code::E0006,
                     file,
                     root.span,
-                    format!("spec must be a JSON object, found {}", root.kind_name()),
+                    if is_yaml {
+                        format!("spec must be a YAML mapping, found {}", root.kind_name())
+                    } else {
+                        format!("spec must be a JSON object, found {}", root.kind_name())
+                    },
                     "expected an object",
                 )
-                .with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"),
+                .with_help(if is_yaml {
+                    "an OpenAPI document is a mapping: `openapi: 3.1.0`, `info: ...`, `paths: ...`"
+                } else {
+                    "a spec file holds one JSON object: `{\"name\": \"...\"}`"
+                }),
+            );
+            return file;
+        }
+        if is_yaml && !openapi::is_openapi(&root) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0006,
+                    file,
+                    root.span,
+                    "a YAML spec must be an OpenAPI document: it has no `openapi` key",
+                    "not OpenAPI",
+                )
+                .with_help("apibuilder specs are JSON; an OpenAPI document starts with `openapi: 3.1.0`"),
             );
             return file;
         }
         let r = reader::Reader { file, diags: &mut self.diags };
+        if openapi::is_openapi(&root) {
+            let service = openapi::lower(r, &mut self.ir, &mut self.map, &root);
+            self.pending.push(PendingService {
+                service,
+                file,
+                pending: apibuilder::Pending::default(),
+                summaries: Vec::new(),
+            });
+            return file;
+        }
         let pending = apibuilder::lower(r, &mut self.ir, &mut self.map, &root);
         self.pending.push(pending);
         file

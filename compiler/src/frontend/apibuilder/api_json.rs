@@ -1001,6 +1001,7 @@ impl<'a> Lowering<'a, '_> {
             parameters,
             responses,
             security: None,
+            operation_id: None,
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
         };

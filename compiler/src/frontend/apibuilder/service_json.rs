@@ -518,6 +518,7 @@ impl Lower<'_, '_> {
             parameters,
             responses,
             security: None,
+            operation_id: None,
         };
         self.ir.operations.push(op);
         self.ir.resources[resource.index()].operations.push(id);

@@ -1,0 +1,1390 @@
+//! OpenAPI 3.0, 3.1 and 3.2 (JSON or YAML) into the IR.
+//!
+//! Component schemas become models (objects, `allOf` merged), enums (string enums), unions
+//! (`oneOf`/`anyOf`: discriminated with a discriminator, untagged without) or, when they only
+//! name another type (a string with a format, an array, a map), aliases that stand for it.
+//! Inline schemas that need a name get one from where they sit (`pet_owner` for the `owner`
+//! property of `Pet`), deterministic, with collisions numbered. Paths become operations, grouped
+//! into resources by their first tag (else their first path segment). Whatever the IR cannot
+//! hold is a warning (W0101) naming it: never a silent skip.
+//!
+//! References are local (`#/components/...`); a reference to another file or URL is an error at
+//! the reference for now.
+
+pub(crate) mod refs;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::reader::Reader;
+use crate::diagnostic::Code;
+use crate::ir::*;
+use crate::names;
+use crate::source::Span;
+use crate::syntax::json::{Member, Node, Value};
+
+/// Whether a document is OpenAPI (or Swagger, to be refused with a clear message).
+pub(crate) fn is_openapi(root: &Node) -> bool {
+    root.get("openapi").is_some() || root.get("swagger").is_some()
+}
+
+const METHODS: [(&str, Method); 8] = [
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("options", Method::Options),
+    ("head", Method::Head),
+    ("patch", Method::Patch),
+    ("trace", Method::Trace),
+];
+
+/// What a component schema becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Model,
+    Enum,
+    Union,
+    /// Stands for another type: a primitive with a format, an array, a map, another component.
+    Alias,
+}
+
+/// A schema read as a type: the type as text (resolved later with every other type), and what
+/// the schema adds to it.
+#[derive(Debug, Clone, Default)]
+struct Typed {
+    text: String,
+    constraints: Constraints,
+    nullable: bool,
+    default: Option<Literal>,
+    description: Option<String>,
+    example: Option<Literal>,
+    deprecated: bool,
+    access: Access,
+}
+
+pub(crate) struct Lowering<'a, 'd> {
+    r: Reader<'d>,
+    ir: &'a mut Ir,
+    map: &'a mut SourceMap,
+    service: ServiceId,
+    root: &'a Node,
+    /// Component schemas by key: what each becomes, and its name in the IR.
+    components: BTreeMap<String, (Kind, String)>,
+    /// Alias schemas read once: component key → type (`None` while being read, to catch loops).
+    aliases: HashMap<String, Option<Typed>>,
+    /// Names taken by types, so that inline names never collide.
+    taken: BTreeSet<String>,
+    /// Models whose fields are being gathered (for `allOf` loops).
+    merging: Vec<String>,
+    /// References already reported, by span start.
+    reported: BTreeSet<u32>,
+}
+
+/// Lowers one OpenAPI document. The caller has checked that `root` is an object.
+pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, root: &'a Node) -> ServiceId {
+    let service = ServiceId(ir.services.len() as u32);
+    let mut l = Lowering {
+        r,
+        ir,
+        map,
+        service,
+        root,
+        components: BTreeMap::new(),
+        aliases: HashMap::new(),
+        taken: BTreeSet::new(),
+        merging: Vec::new(),
+        reported: BTreeSet::new(),
+    };
+    l.document();
+    service
+}
+
+/// A name the IR can hold: letters, digits, `_` and `-`; anything else becomes `_`, and a
+/// name that does not start with a letter gets one.
+fn ir_name(raw: &str) -> String {
+    let mut out: String =
+        raw.trim().chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    while out.contains("__") {
+        out = out.replace("__", "_");
+    }
+    let out = out.trim_matches('_').to_string();
+    match out.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => out,
+        Some(_) => format!("t_{out}"),
+        None => "unnamed".to_string(),
+    }
+}
+
+/// `pet` + `owner` → `pet_owner`.
+fn join(a: &str, b: &str) -> String {
+    ir_name(&format!("{a}_{}", names::normalize(&ir_name(b))))
+}
+
+impl<'a> Lowering<'a, '_> {
+    fn warn(&mut self, span: Span, message: String, label: &str) {
+        self.r.error(Code::W0101, span, message, label.to_string());
+    }
+
+    fn document(&mut self) {
+        let root = self.root;
+        let version_node = root.get("openapi");
+        let title =
+            root.get("info").and_then(|i| i.get("title")).and_then(Node::as_str).unwrap_or("").trim().to_string();
+        let name = if title.is_empty() { "api".to_string() } else { title };
+        let mut s = Service::new(name.clone(), names::url_key(&name), SourceFormat::OpenApi);
+        self.ir.services.push(s.clone());
+        self.map.insert(Site::Service(self.service), self.r.loc(root.span));
+        match (root.get("swagger"), version_node) {
+            (Some(v), None) => {
+                self.r
+                    .error(
+                        Code::E0101,
+                        v.span,
+                        format!(
+                            "documents in Swagger {} are not supported: apigen reads OpenAPI 3.0, 3.1 and 3.2",
+                            v.to_json_text().trim_matches('"')
+                        ),
+                        "Swagger 2.0",
+                    )
+                    .help = Some("convert it to OpenAPI 3 (for example with swagger2openapi) and compile that".into());
+                return;
+            }
+            (_, Some(v)) => {
+                let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_json_text());
+                let known = ["3.0", "3.1", "3.2"].iter().any(|p| text == *p || text.starts_with(&format!("{p}.")));
+                if !known {
+                    self.r.error(
+                        Code::E0101,
+                        v.span,
+                        format!("OpenAPI version `{text}` is not supported: apigen reads 3.0, 3.1 and 3.2"),
+                        "unknown version",
+                    );
+                    return;
+                }
+                if v.as_str().is_none() {
+                    self.r
+                        .error(
+                            Code::W0102,
+                            v.span,
+                            format!("`openapi: {text}` is a number; OpenAPI says a string"),
+                            "not a string",
+                        )
+                        .help = Some(format!("quote it: `openapi: \"{text}\"`"));
+                }
+            }
+            (None, None) => return,
+        }
+        self.map.insert(Site::ServiceName(self.service), self.r.loc(root.get("info").map_or(root.span, |i| i.span)));
+        // info
+        match root.get("info") {
+            None => {
+                self.r.error(Code::E0009, root.span, "the document is missing `info`", "`info` is required");
+            }
+            Some(info) => {
+                if info.get("title").and_then(Node::as_str).is_none() {
+                    self.r.error(Code::E0009, info.span, "`info` is missing `title`", "`title` is required");
+                }
+                match info.get("version") {
+                    Some(v) => s.version = Some(v.as_str().map(str::to_string).unwrap_or_else(|| v.to_json_text())),
+                    None => {
+                        self.r.error(Code::E0009, info.span, "`info` is missing `version`", "`version` is required");
+                    }
+                }
+                s.description = self.r.opt_str(info, "description", "`info`");
+                if let Some(c) = info.get("contact") {
+                    s.info.contact_name = self.r.opt_str(c, "name", "`info.contact`");
+                    s.info.contact_url = self.r.opt_str(c, "url", "`info.contact`");
+                    s.info.contact_email = self.r.opt_str(c, "email", "`info.contact`");
+                }
+                if let Some(lic) = info.get("license") {
+                    s.info.license_name = self.r.opt_str(lic, "name", "`info.license`");
+                    s.info.license_url = self.r.opt_str(lic, "url", "`info.license`");
+                }
+            }
+        }
+        let is_30 = version_node.and_then(Node::as_str).is_some_and(|v| v.starts_with("3.0"));
+        if is_30 && root.get("paths").is_none() {
+            self.r.error(Code::E0009, root.span, "an OpenAPI 3.0 document must have `paths`", "`paths` is required");
+        }
+        s.base_url = root.get("servers").and_then(Node::as_array).and_then(|a| a.first()).and_then(server_url);
+        s.security_schemes = self.security_schemes();
+        if let Some(sec) = root.get("security") {
+            s.security = self.security(sec);
+        }
+        let keep = std::mem::replace(&mut self.ir.services[self.service.index()], s);
+        drop(keep);
+
+        self.declare_components();
+        self.lower_components();
+        self.paths();
+        for key in ["webhooks"] {
+            if let Some(n) = root.get(key).filter(|n| n.as_object().is_some_and(|m| !m.is_empty())) {
+                self.warn(n.span, format!("`{key}` are not compiled yet: the IR holds no webhooks"), "dropped");
+            }
+        }
+    }
+
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let mut out = Vec::new();
+        let Some(schemes) = self.root.get("components").and_then(|c| c.get("securitySchemes")) else { return out };
+        for m in schemes.as_object().unwrap_or(&[]) {
+            let Some(node) = self.deref(&m.value) else { continue };
+            let what = format!("security scheme `{}`", m.key);
+            let kind = match node.get("type").and_then(Node::as_str) {
+                Some("http") => SecuritySchemeKind::Http {
+                    scheme: node.get("scheme").and_then(Node::as_str).unwrap_or("bearer").to_lowercase(),
+                    bearer_format: self.r.opt_str(node, "bearerFormat", &what),
+                },
+                Some("apiKey") => {
+                    let location = match node.get("in").and_then(Node::as_str) {
+                        Some("query") => ApiKeyLocation::Query,
+                        Some("cookie") => ApiKeyLocation::Cookie,
+                        _ => ApiKeyLocation::Header,
+                    };
+                    SecuritySchemeKind::ApiKey {
+                        name: node.get("name").and_then(Node::as_str).unwrap_or("").to_string(),
+                        location,
+                    }
+                }
+                Some("oauth2") => {
+                    let mut flows = Vec::new();
+                    for f in node.get("flows").and_then(Node::as_object).unwrap_or(&[]) {
+                        let kind = match f.key.as_str() {
+                            "implicit" => OAuthFlowKind::Implicit,
+                            "password" => OAuthFlowKind::Password,
+                            "clientCredentials" => OAuthFlowKind::ClientCredentials,
+                            "authorizationCode" => OAuthFlowKind::AuthorizationCode,
+                            "deviceAuthorization" => OAuthFlowKind::DeviceAuthorization,
+                            other => {
+                                self.warn(f.key_span, format!("OAuth flow `{other}` of {what} is unknown"), "dropped");
+                                continue;
+                            }
+                        };
+                        let scopes = f
+                            .value
+                            .get("scopes")
+                            .and_then(Node::as_object)
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|s| (s.key.clone(), s.value.as_str().unwrap_or("").to_string()))
+                            .collect();
+                        flows.push(OAuthFlow {
+                            kind,
+                            authorization_url: f.value.get("authorizationUrl").and_then(Node::as_str).map(String::from),
+                            token_url: f.value.get("tokenUrl").and_then(Node::as_str).map(String::from),
+                            refresh_url: f.value.get("refreshUrl").and_then(Node::as_str).map(String::from),
+                            scopes,
+                        });
+                    }
+                    SecuritySchemeKind::OAuth2 { flows }
+                }
+                Some("openIdConnect") => SecuritySchemeKind::OpenIdConnect {
+                    url: node.get("openIdConnectUrl").and_then(Node::as_str).unwrap_or("").to_string(),
+                },
+                Some("mutualTLS") => SecuritySchemeKind::MutualTls,
+                other => {
+                    let span = node.get("type").map_or(m.key_span, |t| t.span);
+                    self.r.error(
+                        Code::E0010,
+                        span,
+                        format!(
+                            "{what} has type {}: expected http, apiKey, oauth2, openIdConnect or mutualTLS",
+                            other.map_or("none".to_string(), |o| format!("`{o}`"))
+                        ),
+                        "unknown security scheme type",
+                    );
+                    continue;
+                }
+            };
+            out.push(SecurityScheme {
+                name: m.key.clone(),
+                kind,
+                description: node.get("description").and_then(Node::as_str).map(String::from),
+            });
+        }
+        out
+    }
+
+    fn security(&mut self, node: &Node) -> Security {
+        let mut alternatives = Vec::new();
+        for alt in node.as_array().unwrap_or(&[]) {
+            let schemes = alt
+                .as_object()
+                .unwrap_or(&[])
+                .iter()
+                .map(|m| SchemeRequirement {
+                    scheme: m.key.clone(),
+                    scopes: m
+                        .value
+                        .as_array()
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(Node::as_str)
+                        .map(String::from)
+                        .collect(),
+                })
+                .collect();
+            alternatives.push(SecurityRequirement { schemes });
+        }
+        Security { alternatives }
+    }
+
+    /// Follows `$ref`s of a non-schema object (parameter, response, request body, header) to
+    /// what they name; reports a reference that names nothing, or a loop.
+    fn deref(&mut self, node: &'a Node) -> Option<&'a Node> {
+        let mut node = node;
+        let mut seen = Vec::new();
+        while let Some(r) = node.get("$ref") {
+            let Some(text) = r.as_str() else {
+                self.r.error(Code::E0010, r.span, "`$ref` must be a string", "not a string");
+                return None;
+            };
+            if seen.contains(&text) {
+                if self.reported.insert(r.span.start) {
+                    self.r.error(Code::E0103, r.span, format!("`$ref` loop: `{text}` leads back to itself"), "loop");
+                }
+                return None;
+            }
+            seen.push(text);
+            match self.target(text, r.span) {
+                Some(t) => node = t,
+                None => return None,
+            }
+        }
+        Some(node)
+    }
+
+    /// The node a reference names, or an error at the reference.
+    fn target(&mut self, text: &str, span: Span) -> Option<&'a Node> {
+        let Some(tokens) = refs::local_pointer(text) else {
+            if self.reported.insert(span.start) {
+                self.r
+                    .error(
+                        Code::E0102,
+                        span,
+                        format!("`$ref` to `{text}`: references to other files or URLs are not resolved yet"),
+                        "not a local reference",
+                    )
+                    .help = Some("inline the referenced part, or bundle the document into one file".into());
+            }
+            return None;
+        };
+        match refs::resolve(self.root, &tokens) {
+            Some(n) => Some(n),
+            None => {
+                if self.reported.insert(span.start) {
+                    self.r.error(
+                        Code::E0102,
+                        span,
+                        format!("`$ref` to `{text}` names nothing in this document"),
+                        "unresolved reference",
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn schemas(&self) -> &'a [Member] {
+        self.root.get("components").and_then(|c| c.get("schemas")).and_then(Node::as_object).unwrap_or(&[])
+    }
+
+    /// Decides what every component schema becomes and reserves its name.
+    fn declare_components(&mut self) {
+        for m in self.schemas() {
+            let kind = classify(&m.value);
+            let mut name = ir_name(&m.key);
+            let mut n = 2;
+            while self.taken.contains(&name.to_lowercase()) {
+                name = format!("{}_{n}", ir_name(&m.key));
+                n += 1;
+            }
+            if kind != Kind::Alias {
+                self.taken.insert(name.to_lowercase());
+            }
+            self.components.insert(m.key.clone(), (kind, name));
+        }
+    }
+
+    fn lower_components(&mut self) {
+        for m in self.schemas() {
+            let (kind, name) = self.components[&m.key].clone();
+            match kind {
+                Kind::Model => self.model(&name, m.key_span, &m.value),
+                Kind::Enum => self.enum_(&name, m.key_span, &m.value),
+                Kind::Union => self.union(&name, m.key_span, &m.value),
+                Kind::Alias => {
+                    // Read now, so that its problems are reported once, in its own place.
+                    self.alias(&m.key);
+                }
+            }
+        }
+    }
+
+    /// A fresh name for an inline type.
+    fn fresh(&mut self, base: &str) -> String {
+        let base = ir_name(base);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name.to_lowercase()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken.insert(name.to_lowercase());
+        name
+    }
+
+    fn alias(&mut self, key: &str) -> Option<Typed> {
+        match self.aliases.get(key) {
+            Some(Some(t)) => return Some(t.clone()),
+            Some(None) => return None,
+            None => {}
+        }
+        let member = self.schemas().iter().find(|m| m.key == key)?;
+        self.aliases.insert(key.to_string(), None);
+        let name = self.components[key].1.clone();
+        let t = self.typed(&member.value, &name);
+        self.aliases.insert(key.to_string(), Some(t.clone()));
+        Some(t)
+    }
+
+    /// A schema as a type; `context` names what an inline type here would be called.
+    fn typed(&mut self, schema: &'a Node, context: &str) -> Typed {
+        let mut t = Typed {
+            description: schema.get("description").and_then(Node::as_str).map(String::from),
+            example: schema.get("example").map(Node::to_serde).or_else(|| {
+                schema.get("examples").and_then(Node::as_array).and_then(|a| a.first()).map(Node::to_serde)
+            }),
+            default: schema.get("default").map(Node::to_serde),
+            deprecated: schema.get("deprecated").and_then(bool_of).unwrap_or(false),
+            nullable: schema.get("nullable").and_then(bool_of).unwrap_or(false),
+            ..Typed::default()
+        };
+        t.access = match (
+            schema.get("readOnly").and_then(bool_of).unwrap_or(false),
+            schema.get("writeOnly").and_then(bool_of).unwrap_or(false),
+        ) {
+            (true, false) => Access::ReadOnly,
+            (false, true) => Access::WriteOnly,
+            _ => Access::ReadWrite,
+        };
+        if let Some(r) = schema.get("$ref") {
+            let Some(text) = r.as_str() else {
+                self.r.error(Code::E0010, r.span, "`$ref` must be a string", "not a string");
+                t.text = "json".into();
+                return t;
+            };
+            let tokens = refs::local_pointer(text);
+            let component = tokens.as_deref().and_then(refs::component).filter(|(kind, _)| *kind == "schemas");
+            match component.and_then(|(_, name)| self.components.get(name).cloned().map(|c| (name.to_string(), c))) {
+                Some((key, (Kind::Alias, _))) => match self.alias(&key) {
+                    Some(inner) => {
+                        t.text = inner.text;
+                        t.constraints = inner.constraints;
+                        t.nullable |= inner.nullable;
+                        t.description = t.description.or(inner.description);
+                        t.default = t.default.or(inner.default);
+                        t.example = t.example.or(inner.example);
+                    }
+                    None => {
+                        if self.reported.insert(r.span.start) {
+                            self.r.error(Code::E0103, r.span, format!("schema `{key}` refers only to itself"), "loop");
+                        }
+                        t.text = "json".into();
+                    }
+                },
+                Some((_, (_, name))) => t.text = name,
+                None => {
+                    // Not a component schema: follow it as a plain reference.
+                    match self.target(text, r.span) {
+                        Some(target) if !std::ptr::eq(target, schema) => {
+                            let inner = self.typed(target, context);
+                            return Typed { description: t.description.or(inner.description), ..inner };
+                        }
+                        _ => t.text = "json".into(),
+                    }
+                }
+            }
+            return t;
+        }
+        let types: Vec<&str> = match schema.get("type").map(|n| &n.value) {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Node::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if types.contains(&"null") {
+            t.nullable = true;
+        }
+        let types: Vec<&str> = types.into_iter().filter(|t| *t != "null").collect();
+        if types.len() > 1 {
+            self.warn(
+                schema.get("type").map_or(schema.span, |n| n.span),
+                format!("a schema of several types ({}) is read as `json`", types.join(", ")),
+                "several types",
+            );
+            t.text = "json".into();
+            return t;
+        }
+        let ty = types.first().copied();
+        self.constraints(schema, &mut t.constraints);
+        if let Some(base) = non_string_values(schema) {
+            self.warn(
+                schema
+                    .get("enum")
+                    .or_else(|| schema.get("oneOf"))
+                    .or_else(|| schema.get("anyOf"))
+                    .map_or(schema.span, |n| n.span),
+                format!(
+                    "the values of `{context}` are not compiled (the IR's enums hold strings): it is read as `{base}`"
+                ),
+                "enum of non-strings",
+            );
+            let base = match (base, schema.get("format").and_then(Node::as_str)) {
+                ("long", Some("int32")) => "integer",
+                (b, _) => b,
+            };
+            t.text = base.to_string();
+            return t;
+        }
+        let kind = classify(schema);
+        t.text = match kind {
+            Kind::Enum => {
+                let name = self.fresh(context);
+                self.enum_(&name, schema.span, schema);
+                name
+            }
+            Kind::Union => {
+                // A `oneOf` of one member, or `null` and one member, is that member.
+                let members = union_members(schema);
+                let non_null: Vec<&Node> =
+                    members.iter().copied().filter(|m| m.get("type").and_then(Node::as_str) != Some("null")).collect();
+                if non_null.len() == 1 && schema.get("discriminator").is_none() {
+                    if non_null.len() < members.len() {
+                        t.nullable = true;
+                    }
+                    let inner = self.typed(non_null[0], context);
+                    return Typed {
+                        description: t.description.or(inner.description),
+                        nullable: t.nullable || inner.nullable,
+                        ..inner
+                    };
+                }
+                let name = self.fresh(context);
+                self.union(&name, schema.span, schema);
+                name
+            }
+            Kind::Model => {
+                // `allOf` of one part is that part.
+                if let Some(parts) = schema.get("allOf").and_then(Node::as_array)
+                    && parts.len() == 1
+                    && schema.get("properties").is_none()
+                {
+                    let inner = self.typed(&parts[0], context);
+                    return Typed {
+                        description: t.description.or(inner.description),
+                        nullable: t.nullable || inner.nullable,
+                        ..inner
+                    };
+                }
+                let name = self.fresh(context);
+                self.model(&name, schema.span, schema);
+                name
+            }
+            Kind::Alias => match ty {
+                Some("string") => string_type(schema.get("format").and_then(Node::as_str)).to_string(),
+                Some("integer") => match schema.get("format").and_then(Node::as_str) {
+                    Some("int32") => "integer".into(),
+                    _ => "long".into(),
+                },
+                Some("number") => match schema.get("format").and_then(Node::as_str) {
+                    Some("decimal") => "decimal".into(),
+                    _ => "double".into(),
+                },
+                Some("boolean") => "boolean".into(),
+                Some("array") => match schema.get("items") {
+                    Some(items) if items.as_object().is_some() => {
+                        let inner = self.typed(items, &format!("{context}_item"));
+                        format!("[{}]", inner.text)
+                    }
+                    _ => "[json]".into(),
+                },
+                Some("object") | None if schema.get("additionalProperties").is_some() => {
+                    match schema.get("additionalProperties") {
+                        Some(ap) if ap.as_object().is_some_and(|m| !m.is_empty()) => {
+                            let inner = self.typed(ap, &format!("{context}_value"));
+                            format!("map[{}]", inner.text)
+                        }
+                        _ => "map[json]".into(),
+                    }
+                }
+                Some("object") => "object".into(),
+                Some(other) => {
+                    self.warn(
+                        schema.get("type").map_or(schema.span, |n| n.span),
+                        format!("schema type `{other}` is unknown; read as `json`"),
+                        "unknown type",
+                    );
+                    "json".into()
+                }
+                None => "json".into(),
+            },
+        };
+        t
+    }
+
+    fn constraints(&mut self, s: &Node, c: &mut Constraints) {
+        let count = |n: Option<&Node>| {
+            n.and_then(|n| match &n.value {
+                Value::Number(t) => t.parse::<u64>().ok(),
+                _ => None,
+            })
+        };
+        c.length.min = count(s.get("minLength"));
+        c.length.max = count(s.get("maxLength"));
+        c.items.min = count(s.get("minItems"));
+        c.items.max = count(s.get("maxItems"));
+        c.pattern = s.get("pattern").and_then(Node::as_str).map(String::from);
+        c.format = s.get("format").and_then(Node::as_str).map(String::from);
+        c.unique_items = s.get("uniqueItems").and_then(bool_of).unwrap_or(false);
+        c.multiple_of = s.get("multipleOf").and_then(number);
+        let bound = |n: Option<&Node>, exclusive: bool| n.and_then(number).map(|value| Bound { value, exclusive });
+        // 3.0: `exclusiveMinimum: true` qualifies `minimum`; 3.1: `exclusiveMinimum: 5` is the bound.
+        let (emin, emax) = (s.get("exclusiveMinimum"), s.get("exclusiveMaximum"));
+        c.value.min = match emin.map(|n| &n.value) {
+            Some(Value::Number(_)) => bound(emin, true),
+            Some(Value::Bool(b)) => bound(s.get("minimum"), *b),
+            _ => bound(s.get("minimum"), false),
+        };
+        c.value.max = match emax.map(|n| &n.value) {
+            Some(Value::Number(_)) => bound(emax, true),
+            Some(Value::Bool(b)) => bound(s.get("maximum"), *b),
+            _ => bound(s.get("maximum"), false),
+        };
+    }
+
+    /// The properties of an object schema and of its `allOf` parts, with what is required.
+    fn properties(&mut self, schema: &'a Node, out: &mut Vec<(&'a Member, bool)>, required: &mut BTreeSet<String>) {
+        if let Some(parts) = schema.get("allOf").and_then(Node::as_array) {
+            for part in parts {
+                let part = match part.get("$ref").and_then(Node::as_str) {
+                    Some(text) => {
+                        if self.merging.iter().any(|m| m == text) {
+                            continue;
+                        }
+                        let Some(target) = self.target(text, part.get("$ref").map_or(part.span, |r| r.span)) else {
+                            continue;
+                        };
+                        self.merging.push(text.to_string());
+                        self.properties(target, out, required);
+                        self.merging.pop();
+                        continue;
+                    }
+                    None => part,
+                };
+                self.properties(part, out, required);
+            }
+        }
+        for r in schema.get("required").and_then(Node::as_array).unwrap_or(&[]) {
+            if let Some(name) = r.as_str() {
+                required.insert(name.to_string());
+            }
+        }
+        for p in schema.get("properties").and_then(Node::as_object).unwrap_or(&[]) {
+            match out.iter_mut().find(|(m, _)| m.key == p.key) {
+                // A later part restates a property: its schema wins.
+                Some(slot) => slot.0 = p,
+                None => out.push((p, false)),
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(n) =
+                schema.get(key).filter(|_| schema.get("properties").is_some() || schema.get("allOf").is_some())
+            {
+                self.warn(
+                    n.span,
+                    format!("`{key}` beside properties is not compiled: the model has the properties only"),
+                    "dropped",
+                );
+            }
+        }
+    }
+
+    fn model(&mut self, name: &str, span: Span, schema: &'a Node) {
+        let id = ModelId(self.ir.models.len() as u32);
+        self.ir.models.push(Model::named(self.service, name, names::pluralize(name)));
+        self.ir.services[self.service.index()].models.push(id);
+        self.map.insert(Site::Model(id), self.r.loc(span));
+        let mut props = Vec::new();
+        let mut required = BTreeSet::new();
+        self.properties(schema, &mut props, &mut required);
+        let mut fields = Vec::new();
+        for (i, (p, _)) in props.iter().enumerate() {
+            let t = self.typed(&p.value, &join(name, &p.key));
+            let presence = match (&t.default, required.contains(&p.key)) {
+                (Some(d), _) => Presence::Default(d.clone()),
+                (None, true) => Presence::Required,
+                (None, false) => Presence::Optional,
+            };
+            self.map.insert(Site::Field(id, i), self.r.loc(p.key_span));
+            self.map.insert(Site::FieldType(id, i), self.r.loc(p.value.span));
+            fields.push(Field {
+                name: p.key.clone(),
+                ty: Type::Unresolved(t.text),
+                description: t.description,
+                presence,
+                nullable: t.nullable,
+                example: t.example,
+                constraints: t.constraints,
+                access: t.access,
+                annotations: Vec::new(),
+                attributes: Vec::new(),
+                deprecation: t.deprecated.then(no_description),
+            });
+        }
+        if let Some(ap) = schema
+            .get("additionalProperties")
+            .filter(|n| n.as_object().is_some_and(|m| !m.is_empty()) && !props.is_empty())
+        {
+            self.warn(
+                ap.span,
+                format!(
+                    "`additionalProperties` beside properties is not compiled: model `{name}` has its properties only"
+                ),
+                "dropped",
+            );
+        }
+        let m = &mut self.ir.models[id.index()];
+        m.fields = fields;
+        m.description = schema.get("description").and_then(Node::as_str).map(String::from);
+        m.deprecation = schema.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description());
+    }
+
+    fn enum_(&mut self, name: &str, span: Span, schema: &'a Node) {
+        let id = EnumId(self.ir.enums.len() as u32);
+        let mut values = Vec::new();
+        for (v, doc) in enum_values(schema) {
+            let Some(wire) = v.as_str().map(String::from) else { continue };
+            if values.iter().any(|e: &EnumValue| e.value == wire) {
+                continue;
+            }
+            self.map.insert(Site::EnumValue(id, values.len()), self.r.loc(v.span));
+            values.push(EnumValue {
+                name: if wire.trim().is_empty() { "empty".to_string() } else { wire.clone() },
+                value: wire,
+                description: doc.map(String::from),
+                attributes: Vec::new(),
+                deprecation: None,
+            });
+        }
+        let mut e = Enum::named(self.service, name, names::pluralize(name));
+        e.values = values;
+        e.description = schema.get("description").and_then(Node::as_str).map(String::from);
+        self.map.insert(Site::Enum(id), self.r.loc(span));
+        self.ir.enums.push(e);
+        self.ir.services[self.service.index()].enums.push(id);
+    }
+
+    fn union(&mut self, name: &str, span: Span, schema: &'a Node) {
+        let id = UnionId(self.ir.unions.len() as u32);
+        self.ir.unions.push(Union::named(self.service, name, names::pluralize(name)));
+        self.ir.services[self.service.index()].unions.push(id);
+        self.map.insert(Site::Union(id), self.r.loc(span));
+        let discriminator = schema.get("discriminator");
+        let property = discriminator.and_then(|d| d.get("propertyName")).and_then(Node::as_str).map(String::from);
+        if let Some(d) = discriminator {
+            self.map.insert(Site::UnionDiscriminator(id), self.r.loc(d.span));
+        }
+        // mapping: value → reference; reversed to find each member's value.
+        let mut by_ref: BTreeMap<String, String> = BTreeMap::new();
+        for m in discriminator.and_then(|d| d.get("mapping")).and_then(Node::as_object).unwrap_or(&[]) {
+            if let Some(r) = m.value.as_str() {
+                let r = if r.starts_with('#') || r.contains('/') {
+                    r.to_string()
+                } else {
+                    format!("#/components/schemas/{r}")
+                };
+                by_ref.entry(r).or_insert_with(|| m.key.clone());
+            }
+        }
+        let mut members = Vec::new();
+        for (i, m) in union_members(schema).into_iter().enumerate() {
+            if m.get("type").and_then(Node::as_str) == Some("null") {
+                continue;
+            }
+            let reference = m.get("$ref").and_then(Node::as_str).map(String::from);
+            let t = self.typed(m, &format!("{name}_{}", i + 1));
+            if let Some(first) = members.iter().position(|x: &UnionMember| x.type_name == t.text) {
+                self.warn(
+                    m.span,
+                    format!("member {} of `{name}` has the type of member {} (`{}`): the two are one member, and what tells them apart is not compiled", i + 1, first + 1, t.text),
+                    "same type as another member",
+                );
+                continue;
+            }
+            let component_name = reference.as_deref().and_then(|r| r.rsplit('/').next()).map(String::from);
+            let value = reference
+                .as_ref()
+                .and_then(|r| by_ref.get(r).cloned())
+                .or_else(|| component_name.clone())
+                .unwrap_or_else(|| t.text.clone());
+            self.map.insert(Site::UnionMember(id, members.len()), self.r.loc(m.span));
+            members.push(UnionMember {
+                ty: Type::Unresolved(t.text.clone()),
+                type_name: t.text,
+                discriminator_value: value,
+                default: false,
+                description: t.description,
+                attributes: Vec::new(),
+                deprecation: None,
+            });
+        }
+        let u = &mut self.ir.unions[id.index()];
+        u.members = members;
+        u.encoding = match property {
+            Some(p) => UnionEncoding::Discriminated(p),
+            None => UnionEncoding::Untagged,
+        };
+        u.description = schema.get("description").and_then(Node::as_str).map(String::from);
+    }
+
+    fn paths(&mut self) {
+        let Some(paths) = self.root.get("paths") else { return };
+        let mut resources: BTreeMap<String, ResourceId> = BTreeMap::new();
+        let mut operation_ids: HashMap<String, Span> = HashMap::new();
+        for p in paths.as_object().unwrap_or(&[]) {
+            if !p.key.starts_with('/') {
+                if !p.key.starts_with("x-") {
+                    self.r.error(
+                        Code::E0010,
+                        p.key_span,
+                        format!("path `{}` must start with `/`", p.key),
+                        "not a path",
+                    );
+                }
+                continue;
+            }
+            let Some(item) = self.deref(&p.value) else { continue };
+            let shared = item.get("parameters");
+            for (key, method) in METHODS {
+                let Some(op) = item.get(key) else { continue };
+                let Some(op) = self.deref(op) else { continue };
+                let tag = op
+                    .get("tags")
+                    .and_then(Node::as_array)
+                    .and_then(|t| t.first())
+                    .and_then(Node::as_str)
+                    .map(String::from)
+                    .unwrap_or_else(|| resource_of_path(&p.key).to_string());
+                let rname = ir_name(&names::normalize(&ir_name(&tag)));
+                let rid = match resources.get(&rname) {
+                    Some(r) => *r,
+                    None => {
+                        let rid = ResourceId(self.ir.resources.len() as u32);
+                        self.ir.resources.push(Resource {
+                            service: self.service,
+                            ty: Type::Unresolved(rname.clone()),
+                            type_name: rname.clone(),
+                            plural: rname.clone(),
+                            path: Some(String::new()),
+                            description: None,
+                            operations: Vec::new(),
+                            attributes: Vec::new(),
+                            deprecation: None,
+                        });
+                        self.ir.services[self.service.index()].resources.push(rid);
+                        self.map.insert(Site::Resource(rid), self.r.loc(p.key_span));
+                        resources.insert(rname.clone(), rid);
+                        rid
+                    }
+                };
+                if let Some(id) = op.get("operationId")
+                    && let Some(text) = id.as_str()
+                {
+                    if let Some(first) = operation_ids.get(text).copied() {
+                        let first = self.r.loc(first);
+                        self.r
+                            .error(
+                                Code::E0105,
+                                id.span,
+                                format!("operationId `{text}` is used twice"),
+                                "duplicate operationId",
+                            )
+                            .secondary
+                            .push(crate::diagnostic::Label { loc: first, message: "first used here".into() });
+                    } else {
+                        operation_ids.insert(text.to_string(), id.span);
+                    }
+                }
+                self.operation(rid, &p.key, p.key_span, method, op, shared);
+            }
+            for k in ["servers"] {
+                if let Some(n) = item.get(k) {
+                    self.warn(
+                        n.span,
+                        format!("`{k}` of path `{}` is not compiled: the service's base URL applies", p.key),
+                        "dropped",
+                    );
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        rid: ResourceId,
+        path: &str,
+        path_span: Span,
+        method: Method,
+        op: &'a Node,
+        shared: Option<&'a Node>,
+    ) {
+        let id = OperationId(self.ir.operations.len() as u32);
+        let operation_id = op.get("operationId").and_then(Node::as_str).map(String::from);
+        let context = operation_id.clone().unwrap_or_else(|| format!("{}_{}", method.as_str().to_lowercase(), path));
+        let what = format!("operation `{} {path}`", method.as_str());
+        self.map.insert(Site::Operation(id), self.r.loc(op.span));
+        self.map.insert(Site::OperationMethod(id), self.r.loc(path_span));
+        self.map.insert(Site::OperationPath(id), self.r.loc(path_span));
+        // Parameters: the operation's, then the path item's it does not override.
+        let mut declared: Vec<&'a Node> = Vec::new();
+        for list in [op.get("parameters"), shared].into_iter().flatten() {
+            for p in list.as_array().unwrap_or(&[]) {
+                let Some(p) = self.deref(p) else { continue };
+                let key = |n: &Node| {
+                    (
+                        n.get("name").and_then(Node::as_str).map(String::from),
+                        n.get("in").and_then(Node::as_str).map(String::from),
+                    )
+                };
+                if !declared.iter().any(|d| key(d) == key(p)) {
+                    declared.push(p);
+                }
+            }
+        }
+        let mut parameters = Vec::new();
+        for p in declared {
+            let Some(name) = p.get("name").and_then(Node::as_str) else {
+                self.r.error(
+                    Code::E0009,
+                    p.span,
+                    format!("a parameter of {what} is missing `name`"),
+                    "`name` is required",
+                );
+                continue;
+            };
+            let location = match p.get("in").and_then(Node::as_str) {
+                Some("path") => ParameterLocation::Path,
+                Some("query") => ParameterLocation::Query,
+                Some("header") => ParameterLocation::Header,
+                Some("cookie") => ParameterLocation::Cookie,
+                other => {
+                    self.r.error(
+                        Code::E0010,
+                        p.get("in").map_or(p.span, |n| n.span),
+                        format!(
+                            "parameter `{name}` of {what} has `in` {}: expected path, query, header or cookie",
+                            other.map_or("missing".to_string(), |o| format!("`{o}`"))
+                        ),
+                        "invalid location",
+                    );
+                    continue;
+                }
+            };
+            let schema = p.get("schema").or_else(|| {
+                p.get("content").and_then(Node::as_object).and_then(|c| c.first()).and_then(|m| m.value.get("schema"))
+            });
+            let t = match schema {
+                Some(s) => self.typed(s, &join(&context, name)),
+                None => {
+                    self.r.error(
+                        Code::E0106,
+                        p.span,
+                        format!("parameter `{name}` of {what} has neither `schema` nor `content`"),
+                        "no schema",
+                    );
+                    Typed { text: "string".into(), ..Typed::default() }
+                }
+            };
+            for key in ["style", "explode", "allowReserved"] {
+                if let Some(n) = p.get(key) {
+                    let default_style = match location {
+                        ParameterLocation::Query | ParameterLocation::Cookie => "form",
+                        _ => "simple",
+                    };
+                    let is_default = match key {
+                        "style" => n.as_str() == Some(default_style),
+                        "explode" => bool_of(n) == Some(default_style == "form"),
+                        _ => bool_of(n) == Some(false),
+                    };
+                    if !is_default {
+                        self.warn(n.span, format!("`{key}` of parameter `{name}` of {what} is not compiled yet: it is read in the default style"), "dropped");
+                    }
+                }
+            }
+            let required = p.get("required").and_then(bool_of).unwrap_or(false) || location == ParameterLocation::Path;
+            let presence = match (&t.default, required) {
+                (Some(d), _) => Presence::Default(d.clone()),
+                (None, true) => Presence::Required,
+                (None, false) => Presence::Optional,
+            };
+            self.map
+                .insert(Site::Parameter(id, parameters.len()), self.r.loc(p.get("name").map_or(p.span, |n| n.span)));
+            self.map.insert(Site::ParameterType(id, parameters.len()), self.r.loc(schema.map_or(p.span, |s| s.span)));
+            parameters.push(Parameter {
+                name: name.to_string(),
+                ty: Type::Unresolved(t.text),
+                location,
+                description: p.get("description").and_then(Node::as_str).map(String::from).or(t.description),
+                presence,
+                constraints: t.constraints,
+                example: p.get("example").map(Node::to_serde).or(t.example),
+                attributes: Vec::new(),
+                deprecation: p.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description()),
+                inferred: false,
+            });
+        }
+        // Every `{name}` of the path has a path parameter, and the reverse.
+        let ir_path = self.path_template(path, path_span, &parameters, &what);
+        let body = match op.get("requestBody") {
+            Some(b) => self.deref(b).map(|b| {
+                self.map.insert(Site::Body(id), self.r.loc(b.span));
+                Body {
+                    content: self.content(b, &format!("{context}_body")),
+                    required: b.get("required").and_then(bool_of).unwrap_or(false),
+                    description: b.get("description").and_then(Node::as_str).map(String::from),
+                    attributes: Vec::new(),
+                    deprecation: None,
+                }
+            }),
+            None => None,
+        };
+        let mut responses = Vec::new();
+        for r in op.get("responses").and_then(Node::as_object).unwrap_or(&[]) {
+            let code = match response_code(&r.key) {
+                Some(c) => c,
+                None => {
+                    if !r.key.starts_with("x-") {
+                        self.r.error(
+                            Code::E0056,
+                            r.key_span,
+                            format!(
+                                "response code `{}` of {what} is not a status, a range such as `2XX`, or `default`",
+                                r.key
+                            ),
+                            "not a response code",
+                        );
+                    }
+                    continue;
+                }
+            };
+            let Some(node) = self.deref(&r.value) else { continue };
+            let i = responses.len();
+            self.map.insert(Site::Response(id, i), self.r.loc(r.key_span));
+            self.map.insert(Site::ResponseType(id, i), self.r.loc(node.span));
+            let mut content = self.content(node, &format!("{context}_{}", r.key.to_lowercase()));
+            if matches!(code, ResponseCode::Status(204 | 304)) && !content.is_empty() {
+                let span = node.get("content").map_or(r.key_span, |c| c.span);
+                self.warn(
+                    span,
+                    format!(
+                        "the content of the {} response of {what} is dropped: HTTP gives a {} no body",
+                        r.key, r.key
+                    ),
+                    "dropped",
+                );
+                content.clear();
+            }
+            let mut headers = Vec::new();
+            for h in node.get("headers").and_then(Node::as_object).unwrap_or(&[]) {
+                let Some(hn) = self.deref(&h.value) else { continue };
+                let t = match hn.get("schema") {
+                    Some(s) => self.typed(s, &join(&context, &h.key)),
+                    None => Typed { text: "string".into(), ..Typed::default() },
+                };
+                self.map.insert(Site::ResponseHeader(id, i, headers.len()), self.r.loc(h.key_span));
+                headers.push(Header {
+                    name: h.key.clone(),
+                    ty: Type::Unresolved(t.text),
+                    presence: if hn.get("required").and_then(bool_of).unwrap_or(false) {
+                        Presence::Required
+                    } else {
+                        Presence::Optional
+                    },
+                    constraints: t.constraints,
+                    description: hn.get("description").and_then(Node::as_str).map(String::from),
+                    attributes: Vec::new(),
+                    deprecation: None,
+                });
+            }
+            if let Some(links) = node.get("links").filter(|n| n.as_object().is_some_and(|m| !m.is_empty())) {
+                self.warn(
+                    links.span,
+                    format!("`links` of the {} response of {what} are not compiled", r.key),
+                    "dropped",
+                );
+            }
+            responses.push(Response {
+                code,
+                content,
+                headers,
+                description: node.get("description").and_then(Node::as_str).map(String::from),
+                attributes: Vec::new(),
+                deprecation: None,
+            });
+        }
+        if let Some(cb) = op.get("callbacks").filter(|n| n.as_object().is_some_and(|m| !m.is_empty())) {
+            self.warn(cb.span, format!("`callbacks` of {what} are not compiled yet"), "dropped");
+        }
+        let security = op.get("security").map(|s| self.security(s));
+        let description = op.get("description").or_else(|| op.get("summary")).and_then(Node::as_str).map(String::from);
+        self.ir.operations.push(Operation {
+            resource: rid,
+            method,
+            path: ir_path,
+            operation_id,
+            description,
+            body,
+            parameters,
+            responses,
+            security,
+            attributes: Vec::new(),
+            deprecation: op.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description()),
+        });
+        self.ir.resources[rid.index()].operations.push(id);
+    }
+
+    /// `/users/{id}` → `/users/:id`, checking that path and parameters agree.
+    fn path_template(&mut self, path: &str, span: Span, parameters: &[Parameter], what: &str) -> String {
+        let mut out = String::with_capacity(path.len());
+        let mut in_path = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                out.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            let name = &rest[open + 1..open + close];
+            out.push(':');
+            out.push_str(name);
+            in_path.push(name.to_string());
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        for name in &in_path {
+            if !parameters.iter().any(|p| p.location == ParameterLocation::Path && &p.name == name) {
+                self.r
+                    .error(
+                        Code::E0104,
+                        span,
+                        format!("path variable `{{{name}}}` of {what} has no path parameter"),
+                        "undeclared path variable",
+                    )
+                    .help = Some(format!(
+                    "declare `{{\"name\": \"{name}\", \"in\": \"path\", \"required\": true, \"schema\": {{\"type\": \"string\"}}}}`"
+                ));
+            }
+        }
+        for p in parameters.iter().filter(|p| p.location == ParameterLocation::Path) {
+            if !in_path.contains(&p.name) {
+                self.r.error(
+                    Code::E0104,
+                    span,
+                    format!("path parameter `{}` of {what} does not appear in the path", p.name),
+                    "parameter not in the path",
+                );
+            }
+        }
+        out
+    }
+
+    fn content(&mut self, node: &'a Node, context: &str) -> Vec<Content> {
+        let mut out = Vec::new();
+        let entries = node.get("content").and_then(Node::as_object).unwrap_or(&[]);
+        let several = entries.len() > 1;
+        for (i, m) in entries.iter().enumerate() {
+            let ctx = if several && i > 0 { format!("{context}_{}", ir_name(&m.key)) } else { context.to_string() };
+            let ty = match m.value.get("schema") {
+                Some(s) => self.typed(s, &ctx).text,
+                None => "json".to_string(),
+            };
+            let media_type = m.key.trim().to_lowercase();
+            if !out.iter().any(|c: &Content| c.media_type == media_type) {
+                out.push(Content { media_type, ty: Type::Unresolved(ty) });
+            }
+        }
+        out.sort_by(|a, b| a.media_type.cmp(&b.media_type));
+        out
+    }
+}
+
+fn no_description() -> Deprecation {
+    Deprecation { description: None }
+}
+
+/// The resource of an untagged path: its first segment that is neither a variable nor a version
+/// (`/v1/customers/{id}` → `customers`; `/2010-04-01/Accounts.json` → `Accounts`).
+fn resource_of_path(path: &str) -> &str {
+    let version = |s: &str| {
+        let v = s.strip_prefix(['v', 'V']).unwrap_or("");
+        (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+            || (s.len() >= 4 && s.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+            || s == "api"
+    };
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{') && !version(s))
+        .map(|s| s.split('.').next().unwrap_or(s))
+        .find(|s| !s.is_empty())
+        .unwrap_or("root")
+}
+
+fn bool_of(n: &Node) -> Option<bool> {
+    match n.value {
+        Value::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn number(n: &Node) -> Option<serde_json::Number> {
+    match &n.value {
+        Value::Number(t) => serde_json::from_str(t).ok(),
+        _ => None,
+    }
+}
+
+fn union_members(schema: &Node) -> Vec<&Node> {
+    schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Node::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+/// What a schema becomes when it has a name.
+fn classify(schema: &Node) -> Kind {
+    if schema.get("$ref").is_some() {
+        return Kind::Alias;
+    }
+    if !enum_values(schema).is_empty() {
+        return Kind::Enum;
+    }
+    if non_string_values(schema).is_some() {
+        return Kind::Alias;
+    }
+    if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() {
+        if schema.get("properties").is_none() && schema.get("allOf").is_none() {
+            return Kind::Union;
+        }
+        return Kind::Model;
+    }
+    if schema.get("properties").is_some() || schema.get("allOf").is_some() {
+        return Kind::Model;
+    }
+    Kind::Alias
+}
+
+/// The values of a string enum: `enum` of strings, a string `const`, or a `oneOf`/`anyOf` whose
+/// members are all such (the usual way to document each value), with each value's description.
+/// Empty when the schema is not a string enum.
+fn enum_values(schema: &Node) -> Vec<(&Node, Option<&str>)> {
+    let ty = schema.get("type").and_then(Node::as_str);
+    if !matches!(ty, None | Some("string")) || schema.get("properties").is_some() {
+        return Vec::new();
+    }
+    if let Some(values) = schema.get("enum").and_then(Node::as_array) {
+        let strings = values.iter().all(|v| matches!(v.value, Value::String(_) | Value::Null))
+            && values.iter().any(|v| matches!(v.value, Value::String(_)));
+        return if strings {
+            values.iter().filter(|v| v.as_str().is_some()).map(|v| (v, None)).collect()
+        } else {
+            Vec::new()
+        };
+    }
+    if let Some(c) = schema.get("const").filter(|c| c.as_str().is_some()) {
+        return vec![(c, None)];
+    }
+    let members = union_members(schema);
+    if members.is_empty() || schema.get("discriminator").is_some() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in members {
+        if m.get("$ref").is_some() {
+            return Vec::new();
+        }
+        let values = enum_values(m);
+        if values.is_empty() {
+            return Vec::new();
+        }
+        let doc = m.get("description").or_else(|| m.get("title")).and_then(Node::as_str);
+        out.extend(values.into_iter().map(|(v, d)| (v, d.or(doc))));
+    }
+    out
+}
+
+/// The type of an enum of numbers or booleans (`enum: [1, 2]`, or a `oneOf` of such `const`s):
+/// the IR's enums hold strings, so such an enum is read as its base type.
+fn non_string_values(schema: &Node) -> Option<&'static str> {
+    let kind = |v: &Node| match &v.value {
+        Value::Number(t) if t.contains(['.', 'e', 'E']) => Some("double"),
+        Value::Number(_) => Some("long"),
+        Value::Bool(_) => Some("boolean"),
+        _ => None,
+    };
+    let values: Vec<&Node> = if let Some(values) = schema.get("enum").and_then(Node::as_array) {
+        values.iter().filter(|v| v.value != Value::Null).collect()
+    } else if let Some(c) = schema.get("const") {
+        vec![c]
+    } else {
+        let members = union_members(schema);
+        if members.is_empty() || !members.iter().all(|m| m.get("const").is_some()) {
+            return None;
+        }
+        members.iter().filter_map(|m| m.get("const")).collect()
+    };
+    let kinds: BTreeSet<&str> = values.iter().map(|v| kind(v)).collect::<Option<_>>()?;
+    match kinds.len() {
+        1 => kinds.into_iter().next(),
+        _ if kinds.iter().all(|k| *k != "boolean") => Some("double"),
+        _ => None,
+    }
+}
+
+fn string_type(format: Option<&str>) -> &'static str {
+    match format {
+        Some("date-time") => "date-time-iso8601",
+        Some("date") => "date-iso8601",
+        Some("uuid") => "uuid",
+        Some("decimal") => "decimal",
+        _ => "string",
+    }
+}
+
+fn response_code(key: &str) -> Option<ResponseCode> {
+    let key = key.trim();
+    if key.eq_ignore_ascii_case("default") {
+        return Some(ResponseCode::Default);
+    }
+    let b = key.as_bytes();
+    if b.len() == 3 && (b'1'..=b'5').contains(&b[0]) && b[1..].eq_ignore_ascii_case(b"XX") {
+        return Some(ResponseCode::Range(b[0] - b'0'));
+    }
+    match key.parse::<u16>() {
+        Ok(n) if (100..=599).contains(&n) => Some(ResponseCode::Status(n)),
+        _ => None,
+    }
+}
+
+/// The first server's URL, its variables replaced by their defaults, without a trailing `/`.
+fn server_url(server: &Node) -> Option<String> {
+    let mut url = server.get("url")?.as_str()?.to_string();
+    for v in server.get("variables").and_then(Node::as_object).unwrap_or(&[]) {
+        if let Some(d) = v.value.get("default").and_then(Node::as_str) {
+            url = url.replace(&format!("{{{}}}", v.key), d);
+        }
+    }
+    Some(url.trim_end_matches('/').to_string())
+}

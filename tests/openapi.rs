@@ -1,0 +1,311 @@
+//! OpenAPI input: the shared corpus of 51 real and edge-case documents compiles as
+//! `openapi-expectations.tsv` says (a summary of what each lowers to is snapshotted, so a change
+//! in lowering shows in review), and the lowering rules, one test each.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use compiler::ir::{Ir, ServiceId, Type};
+use compiler::{Code, Compilation, Config, Input, NoLoader};
+
+fn expectations() -> BTreeMap<String, BTreeSet<String>> {
+    let text = std::fs::read_to_string(common::root().join("tests/openapi-expectations.tsv")).unwrap();
+    let mut out = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3, "expectation lines are `file<TAB>codes<TAB>reason`: {line}");
+        let codes = if cols[1] == "-" { BTreeSet::new() } else { cols[1].split(',').map(String::from).collect() };
+        assert!(!cols[2].trim().is_empty(), "a listed file needs a reason: {line}");
+        out.insert(cols[0].to_string(), codes);
+    }
+    out
+}
+
+#[test]
+fn openapi_corpus_matches_expectations() {
+    let dir = common::corpus("openapi");
+    let expected = expectations();
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") || n.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 51, "the corpus looks incomplete");
+    let mut summary = String::new();
+    let mut mismatches = Vec::new();
+    for name in &files {
+        let c = common::compile(&dir.join(name), &dir, &Config::default());
+        let codes: BTreeSet<String> = c.errors().map(|d| d.code.as_str().to_string()).collect();
+        let want = expected.get(name).cloned().unwrap_or_default();
+        if codes != want {
+            let first: Vec<String> =
+                c.errors().take(3).map(|d| format!("{}: {}", d.code.as_str(), d.message)).collect();
+            mismatches.push(format!("{name}: expected {want:?}, observed {codes:?}\n  {}", first.join("\n  ")));
+        }
+        let ir = &c.ir;
+        let warnings = c.diagnostics.iter().filter(|d| d.severity == compiler::Severity::Warning).count();
+        writeln!(
+            summary,
+            "{name}: {} models, {} enums, {} unions, {} resources, {} operations, {} warnings",
+            ir.models.len(),
+            ir.enums.len(),
+            ir.unions.len(),
+            ir.resources.len(),
+            ir.operations.len(),
+            warnings
+        )
+        .unwrap();
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    insta::assert_snapshot!("openapi_corpus", summary);
+}
+
+fn compile_yaml(text: &str) -> Compilation {
+    compiler::compile(
+        vec![Input { name: "api.yaml".into(), bytes: text.as_bytes().to_vec() }],
+        &Config::default(),
+        &mut NoLoader,
+    )
+}
+
+fn clean(text: &str) -> Ir {
+    let c = compile_yaml(text);
+    assert!(!c.has_errors(), "{}", common::report(&c));
+    c.ir
+}
+
+fn codes(text: &str) -> Vec<Code> {
+    compile_yaml(text).errors().filter_map(|d| Code::parse(d.code.as_str())).collect()
+}
+
+fn ty(ir: &Ir, t: &Type) -> String {
+    ir.type_name(t, ServiceId(0))
+}
+
+/// `name: type presence` for every field of a model.
+fn fields(ir: &Ir, model: &str) -> Vec<String> {
+    let m = ir.models.iter().find(|m| m.name == model).unwrap_or_else(|| panic!("no model `{model}`"));
+    m.fields
+        .iter()
+        .map(|f| format!("{}: {} {:?}{}", f.name, ty(ir, &f.ty), f.presence, if f.nullable { " nullable" } else { "" }))
+        .collect()
+}
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: Pets, version: '1.0'}\n";
+
+#[test]
+fn component_schemas_become_models_enums_unions_and_aliases() {
+    let ir = clean(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, kind]
+      properties:
+        id: {{$ref: '#/components/schemas/PetId'}}
+        kind: {{$ref: '#/components/schemas/Kind'}}
+        tags: {{type: array, items: {{type: string}}}}
+        born: {{type: string, format: date-time}}
+        owner:
+          type: object
+          properties:
+            name: {{type: string}}
+        weight: {{type: [number, 'null']}}
+        extra: {{type: object, additionalProperties: {{type: integer, format: int32}}}}
+    PetId: {{type: string, format: uuid, description: The pet's id.}}
+    Kind: {{type: string, enum: [cat, dog]}}
+    Animal:
+      oneOf:
+        - $ref: '#/components/schemas/Pet'
+        - $ref: '#/components/schemas/Wild'
+      discriminator:
+        propertyName: kind
+        mapping:
+          wild: '#/components/schemas/Wild'
+    Wild: {{type: object, properties: {{kind: {{type: string}}}}}}
+    Id: {{oneOf: [{{type: string}}, {{type: integer}}]}}
+"
+    ));
+    assert_eq!(
+        fields(&ir, "Pet"),
+        [
+            "id: uuid Required",
+            "kind: Kind Required",
+            "tags: [string] Optional",
+            "born: date-time-iso8601 Optional",
+            "owner: Pet_owner Optional",
+            "weight: double Optional nullable",
+            "extra: map[integer] Optional",
+        ]
+    );
+    assert_eq!(fields(&ir, "Pet_owner"), ["name: string Optional"]);
+    let pet = ir.models.iter().find(|m| m.name == "Pet").unwrap();
+    assert_eq!(pet.fields[0].description.as_deref(), Some("The pet's id."), "an alias lends its description");
+    let kind = ir.enums.iter().find(|e| e.name == "Kind").unwrap();
+    assert_eq!(kind.values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["cat", "dog"]);
+    let animal = ir.unions.iter().find(|u| u.name == "Animal").unwrap();
+    assert_eq!(animal.discriminator(), Some("kind"));
+    let values: Vec<&str> = animal.members.iter().map(|m| m.discriminator_value.as_str()).collect();
+    assert_eq!(values, ["Pet", "wild"], "mapping values, else the schema's name");
+    let id = ir.unions.iter().find(|u| u.name == "Id").unwrap();
+    assert!(matches!(id.encoding, compiler::ir::UnionEncoding::Untagged));
+    assert!(ir.models.iter().all(|m| m.name != "PetId"), "an alias is no model");
+}
+
+#[test]
+fn all_of_merges_properties_and_requirements() {
+    let ir = clean(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Base: {{type: object, required: [id], properties: {{id: {{type: string}}, note: {{type: string}}}}}}
+    Dog:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          required: [bark]
+          properties:
+            bark: {{type: boolean, default: true}}
+            note: {{type: integer}}
+"
+    ));
+    assert_eq!(fields(&ir, "Dog"), ["id: string Required", "note: long Optional", "bark: boolean Default(Bool(true))"]);
+}
+
+#[test]
+fn string_enums_written_as_one_of_consts_are_enums() {
+    let ir = clean(&format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Action:
+      oneOf:
+        - {{const: start, description: Starts it.}}
+        - {{const: stop, title: Stops it}}
+"
+    ));
+    let e = ir.enums.iter().find(|e| e.name == "Action").unwrap();
+    let v: Vec<(&str, Option<&str>)> = e.values.iter().map(|v| (v.value.as_str(), v.description.as_deref())).collect();
+    assert_eq!(v, [("start", Some("Starts it.")), ("stop", Some("Stops it"))]);
+}
+
+#[test]
+fn bounds_are_exclusive_as_each_version_writes_them() {
+    let schema = |version: &str, bounds: &str| {
+        let ir = clean(&format!(
+            "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    M: {{type: object, properties: {{n: {{type: integer, {bounds}}}}}}}\n"
+        ));
+        let c = ir.models[0].fields[0].constraints.clone();
+        (
+            c.value.min.map(|b| (b.value.to_string(), b.exclusive)),
+            c.value.max.map(|b| (b.value.to_string(), b.exclusive)),
+        )
+    };
+    assert_eq!(
+        schema("3.0.3", "minimum: 1, exclusiveMinimum: true, maximum: 9"),
+        (Some(("1".into(), true)), Some(("9".into(), false)))
+    );
+    assert_eq!(
+        schema("3.1.0", "exclusiveMinimum: 1, maximum: 9"),
+        (Some(("1".into(), true)), Some(("9".into(), false)))
+    );
+}
+
+#[test]
+fn paths_become_operations_grouped_by_tag() {
+    let ir = clean(&format!(
+        "{HEAD}servers: [{{url: 'https://{{region}}.example.com/v1/', variables: {{region: {{default: eu}}}}}}]
+paths:
+  /pets/{{petId}}:
+    parameters:
+      - {{name: petId, in: path, required: true, schema: {{type: string}}}}
+    get:
+      tags: [pets]
+      operationId: showPet
+      parameters:
+        - {{name: X-Trace, in: header, schema: {{type: string}}}}
+      responses:
+        '200':
+          description: the pet
+          headers: {{ETag: {{schema: {{type: string}}}}}}
+          content: {{application/json: {{schema: {{type: object, properties: {{name: {{type: string}}}}}}}}}}
+        4XX: {{description: client error}}
+        default: {{description: anything else}}
+  /pets:
+    post:
+      tags: [pets]
+      requestBody:
+        required: true
+        content: {{application/json: {{schema: {{type: object, properties: {{name: {{type: string}}}}}}}}}}
+      responses: {{'201': {{description: created}}}}
+  /health:
+    get: {{responses: {{'204': {{description: up}}}}}}
+"
+    ));
+    assert_eq!(ir.services[0].base_url.as_deref(), Some("https://eu.example.com/v1"));
+    let names: Vec<&str> = ir.resources.iter().map(|r| r.type_name.as_str()).collect();
+    assert_eq!(names, ["pets", "health"]);
+    let show = ir.operations.iter().find(|o| o.operation_id.as_deref() == Some("showPet")).unwrap();
+    assert_eq!(show.path, "/pets/:petId");
+    let params: Vec<String> = show.parameters.iter().map(|p| format!("{} {:?}", p.name, p.location)).collect();
+    assert_eq!(params, ["X-Trace Header", "petId Path"]);
+    let codes: Vec<String> = show.responses.iter().map(|r| r.code.to_string()).collect();
+    assert_eq!(codes, ["200", "4XX", "default"]);
+    assert_eq!(show.responses[0].headers[0].name, "ETag");
+    assert_eq!(ty(&ir, show.responses[0].ty()), "showPet_200");
+    let create = ir.operations.iter().find(|o| o.path == "/pets").unwrap();
+    assert!(create.body.as_ref().unwrap().required);
+    assert_eq!(ty(&ir, create.body.as_ref().unwrap().ty()), "post_pets_body");
+}
+
+#[test]
+fn bad_documents_get_their_codes() {
+    assert_eq!(codes("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"), [Code::E0101]);
+    assert_eq!(codes("openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n"), [Code::E0101]);
+    assert_eq!(codes("openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"), [Code::E0009], "3.0 requires paths");
+    assert!(codes("openapi: 3.1.0\ninfo: {title: t, version: '1'}\n").is_empty(), "3.1 does not");
+    assert_eq!(
+        codes(&format!(
+            "{HEAD}paths: {{}}\ncomponents: {{schemas: {{A: {{type: object, properties: {{b: {{$ref: 'other.yaml#/B'}}}}}}}}}}\n"
+        )),
+        [Code::E0102]
+    );
+    assert_eq!(
+        codes(&format!(
+            "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters: [{{name: other, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok}}}}\n"
+        )),
+        [Code::E0104, Code::E0104]
+    );
+    assert_eq!(codes("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n\t/a: {}\n"), [Code::E0063]);
+    // A document that points at itself in a loop: parameters that refer to each other.
+    assert_eq!(
+        codes(&format!(
+            "{HEAD}paths:\n  /a:\n    get:\n      parameters: [{{$ref: '#/components/parameters/p'}}]\n      responses: {{'200': {{description: ok}}}}\ncomponents:\n  parameters:\n    p: {{$ref: '#/components/parameters/q'}}\n    q: {{$ref: '#/components/parameters/p'}}\n"
+        )),
+        [Code::E0103]
+    );
+}
+
+#[test]
+fn recursive_schemas_are_fine() {
+    let ir = clean(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Node: {{type: object, properties: {{children: {{type: array, items: {{$ref: '#/components/schemas/Node'}}}}}}}}\n"
+    ));
+    assert_eq!(fields(&ir, "Node"), ["children: [Node] Optional"]);
+}
+
+#[test]
+fn what_the_ir_cannot_hold_is_a_warning_naming_it() {
+    let c = compile_yaml(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters: [{{name: filter, in: query, style: deepObject, schema: {{type: object}}}}]\n      responses: {{'204': {{description: none, content: {{application/json: {{schema: {{type: string}}}}}}}}}}\n"
+    ));
+    assert!(!c.has_errors(), "{}", common::report(&c));
+    let warnings: Vec<&str> =
+        c.diagnostics.iter().filter(|d| d.code.as_str() == "W0101").map(|d| d.message.as_str()).collect();
+    assert!(warnings.iter().any(|w| w.contains("`style`") && w.contains("filter")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("204")), "{warnings:?}");
+}
