@@ -731,3 +731,68 @@ fn a_closed_pipe_ends_the_program_quietly() {
         assert_eq!(stderr(&o), "", "apigen {args:?}");
     }
 }
+
+/// Bad OpenAPI input of every kind, through the binary: each a clear diagnostic at file:line:col
+/// with its code, exit 1, and no hang.
+#[test]
+fn bad_openapi_documents_fail_clearly_and_quickly() {
+    let dir = scratch("bad-openapi");
+    let head = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
+    let mut laughs =
+        String::from("openapi: 3.1.0\ninfo: {title: t, version: '1'}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        laughs.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+    }
+    let deep = format!("{head}x: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("bomb.yaml", laughs, "E0063"),
+        ("deep.yaml", deep, "E0004"),
+        ("tabs.yaml", format!("{head}paths:\n\t/a: {{}}\n"), "E0063"),
+        ("dupes.yaml", format!("{head}paths: {{}}\npaths: {{}}\n"), "E0007"),
+        (
+            "loop.yaml",
+            format!(
+                "{head}paths: {{}}\ncomponents: {{schemas: {{A: {{$ref: '#/components/schemas/B'}}, B: {{$ref: '#/components/schemas/A'}}}}}}\n"
+            ),
+            "E0103",
+        ),
+        (
+            "missing-file.yaml",
+            format!(
+                "{head}paths: {{}}\ncomponents: {{schemas: {{A: {{type: object, properties: {{b: {{$ref: './missing.yaml#/B'}}}}}}}}}}\n"
+            ),
+            "E0102",
+        ),
+        (
+            "missing-pointer.yaml",
+            format!(
+                "{head}paths: {{}}\ncomponents: {{schemas: {{A: {{type: object, properties: {{b: {{$ref: '#/components/schemas/Nope'}}}}}}}}}}\n"
+            ),
+            "E0102",
+        ),
+        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n".into(), "E0101"),
+        ("future.yaml", "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into(), "E0101"),
+    ];
+    for (name, text, want) in &cases {
+        std::fs::write(dir.join(name), text).unwrap();
+        let o = apigen_within(&dir, &["validate", name], 20);
+        assert_eq!(code(&o), 1, "{name}: {}{}", stdout(&o), stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains(&format!("error[{want}]")), "{name}: expected {want}:\n{out}");
+        assert!(out.contains(&format!("{name}:")), "{name}: no file:line:col:\n{out}");
+    }
+    // Invalid UTF-8 and a 50 MB document, in YAML too.
+    std::fs::write(dir.join("latin1.yaml"), b"openapi: 3.1.0\ninfo: {title: caf\xe9, version: '1'}\n").unwrap();
+    let o = apigen_within(&dir, &["validate", "latin1.yaml"], 20);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("error[E0003]"), "{}", stdout(&o));
+    let mut big = String::from("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-filler:\n");
+    while big.len() < 50 << 20 {
+        big.push_str("  - a line of filler text that makes the document fifty megabytes long\n");
+    }
+    big.push_str("oops: [\n");
+    std::fs::write(dir.join("big.yaml"), &big).unwrap();
+    let o = apigen_within(&dir, &["validate", "big.yaml"], 120);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("error[E0063]"), "{}", stdout(&o));
+}
