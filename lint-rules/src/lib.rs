@@ -50,8 +50,40 @@ pub struct Rule {
     pub flow_names: &'static [&'static str],
     /// The linter of Flow's `api-build` this rule corresponds to (`CommonFieldTypes`), if any.
     pub flow_rule: Option<&'static str>,
+    /// Which specs the rule is about: some are apibuilder's (and Flow's) conventions, which mean
+    /// nothing for an OpenAPI document (`snake_case` names), others are about any API.
+    pub formats: Formats,
     /// Reports the rule's findings for one service.
     pub check: fn(&Context<'_>, &mut Vec<Finding>),
+}
+
+/// The spec formats a rule checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formats {
+    /// Every spec.
+    Both,
+    /// apibuilder's api.json and service.json.
+    ApiBuilder,
+    /// OpenAPI documents.
+    OpenApi,
+}
+
+impl Formats {
+    pub fn includes(self, format: SourceFormat) -> bool {
+        match self {
+            Formats::Both => true,
+            Formats::ApiBuilder => matches!(format, SourceFormat::ApiJson | SourceFormat::ServiceJson),
+            Formats::OpenApi => format == SourceFormat::OpenApi,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Formats::Both => "apibuilder and OpenAPI",
+            Formats::ApiBuilder => "apibuilder (api.json, service.json)",
+            Formats::OpenApi => "OpenAPI",
+        }
+    }
 }
 
 impl Rule {
@@ -72,6 +104,7 @@ impl Rule {
         let mut out = format!("# {}\n\n{}\n\n{}\n\n", self.id, self.purpose, self.rationale);
         out.push_str(&format!("- Default severity: {}\n", self.severity.as_str()));
         out.push_str(&format!("- Categories: {}\n", categories.join(", ")));
+        out.push_str(&format!("- Checks: {} specs\n", self.formats.as_str()));
         if let Some(flow) = self.flow_rule {
             out.push_str(&format!("- Corresponds to Flow's `{flow}` linter (flowcommerce/api-build)\n"));
         }
@@ -160,7 +193,8 @@ pub fn lint(ir: &Ir, map: &SourceMap, sources: &Sources, config: &LintConfig) ->
             continue;
         }
         let cx = Context { ir, service };
-        for (rule, setting) in selection.active() {
+        let format = ir.service(service).format;
+        for (rule, setting) in selection.active().filter(|(rule, _)| rule.formats.includes(format)) {
             findings.clear();
             (rule.check)(&cx, &mut findings);
             for finding in findings.drain(..) {

@@ -4,7 +4,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::{Method, Site, Type};
 
 use crate::text::unqualified;
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "BODY_FORM_MODEL",
@@ -46,6 +46,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &[],
     flow_rule: None,
+    formats: Formats::ApiBuilder,
     check,
 };
 

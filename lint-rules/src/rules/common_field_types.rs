@@ -3,7 +3,7 @@
 use compiler::diagnostic::Severity;
 use compiler::ir::{Field, Primitive, Site, Type};
 
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "COMMON_FIELD_TYPES",
@@ -40,6 +40,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &["common_field_types"],
     flow_rule: Some("CommonFieldTypes"),
+    formats: Formats::ApiBuilder,
     check,
 };
 

@@ -6,7 +6,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::{ResponseCode, Site, Type};
 
 use crate::text::unqualified;
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "ERROR_TYPE_CONSISTENT",
@@ -85,6 +85,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &["response_codes"],
     flow_rule: None,
+    formats: Formats::ApiBuilder,
     check,
 };
 

@@ -6,7 +6,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::{Model, ModelId, Primitive, Site, Type};
 
 use crate::text::{event_name, is_event_union};
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "EVENT_MODEL_FIELDS",
@@ -48,6 +48,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard, Category::Events],
     flow_names: &["event_model"],
     flow_rule: Some("EventUpsertedModels"),
+    formats: Formats::ApiBuilder,
     check,
 };
 

@@ -4,7 +4,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::Site;
 
 use crate::text::{EventKind, event_name, is_event_union, unqualified};
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "EVENT_UNION_MEMBERS",
@@ -61,6 +61,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard, Category::Events],
     flow_names: &[],
     flow_rule: None,
+    formats: Formats::ApiBuilder,
     check,
 };
 

@@ -6,7 +6,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::Site;
 
 use crate::text::{EventKind, event_name, is_event_union, unqualified};
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "EVENT_UPSERTED_HAS_DELETED",
@@ -61,6 +61,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard, Category::Events],
     flow_names: &[],
     flow_rule: Some("EventStructure"),
+    formats: Formats::ApiBuilder,
     check,
 };
 

@@ -4,7 +4,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::{Site, Union, UnionId};
 
 use crate::text::unqualified;
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "EXPANDABLE_UNION_MEMBERS",
@@ -44,6 +44,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &[],
     flow_rule: Some("ExpandableUnionsAreConsistent"),
+    formats: Formats::ApiBuilder,
     check,
 };
 

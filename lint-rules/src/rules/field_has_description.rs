@@ -3,7 +3,7 @@
 use compiler::diagnostic::Severity;
 use compiler::ir::{Field, Site};
 
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "FIELD_HAS_DESCRIPTION",
@@ -31,6 +31,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Comments],
     flow_names: &[],
     flow_rule: None,
+    formats: Formats::Both,
     check,
 };
 

@@ -4,7 +4,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::{OperationId, Site};
 
 use crate::text::{static_segments, words};
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "INCLUSIVE_TERMINOLOGY",
@@ -37,6 +37,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &[],
     flow_rule: Some("InclusiveTerminologyLinter"),
+    formats: Formats::Both,
     check,
 };
 

@@ -3,7 +3,7 @@
 use compiler::diagnostic::Severity;
 use compiler::ir::{Method, Operation, OperationId, Parameter, ParameterLocation, Primitive, ResponseCode, Site, Type};
 
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "LIST_OPERATION_PAGINATED",
@@ -55,6 +55,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &["get", "common_parameter_types"],
     flow_rule: Some("CommonParameterTypes"),
+    formats: Formats::ApiBuilder,
     check,
 };
 

@@ -3,7 +3,7 @@
 use compiler::diagnostic::Severity;
 use compiler::ir::{ParameterLocation, Site, Type};
 
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "LIST_PARAMETER_MAXIMUM",
@@ -46,6 +46,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &[],
     flow_rule: Some("MinimumMaximum"),
+    formats: Formats::Both,
     check,
 };
 

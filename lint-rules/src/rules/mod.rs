@@ -14,6 +14,7 @@ mod inclusive_terminology;
 mod list_operation_paginated;
 mod list_parameter_maximum;
 mod operation_has_description;
+mod operation_id_present;
 mod operation_method_path_unique;
 mod parameter_name_snake_case;
 mod path_lower_case;
@@ -41,6 +42,7 @@ pub static RULES: &[&Rule] = &[
     &list_operation_paginated::RULE,
     &list_parameter_maximum::RULE,
     &operation_has_description::RULE,
+    &operation_id_present::RULE,
     &operation_method_path_unique::RULE,
     &parameter_name_snake_case::RULE,
     &path_lower_case::RULE,

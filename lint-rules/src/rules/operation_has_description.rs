@@ -3,7 +3,7 @@
 use compiler::diagnostic::Severity;
 use compiler::ir::Site;
 
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "OPERATION_HAS_DESCRIPTION",
@@ -41,6 +41,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Comments],
     flow_names: &[],
     flow_rule: None,
+    formats: Formats::Both,
     check,
 };
 

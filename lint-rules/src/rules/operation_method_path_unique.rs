@@ -6,7 +6,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::{Method, OperationId, Site};
 
 use crate::text::route_shape;
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "OPERATION_METHOD_PATH_UNIQUE",
@@ -43,6 +43,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Minimal, Category::Basic, Category::Standard],
     flow_names: &[],
     flow_rule: Some("DuplicateMethodAndPath"),
+    formats: Formats::Both,
     check,
 };
 

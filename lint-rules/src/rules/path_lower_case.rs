@@ -4,7 +4,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::Site;
 
 use crate::text::static_segments;
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "PATH_LOWER_CASE",
@@ -36,6 +36,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Basic, Category::Standard],
     flow_names: &[],
     flow_rule: Some("LowerCasePaths"),
+    formats: Formats::Both,
     check,
 };
 

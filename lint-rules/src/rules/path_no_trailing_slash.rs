@@ -3,7 +3,7 @@
 use compiler::diagnostic::Severity;
 use compiler::ir::Site;
 
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "PATH_NO_TRAILING_SLASH",
@@ -36,6 +36,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Minimal, Category::Basic, Category::Standard],
     flow_names: &[],
     flow_rule: Some("PathsDoNotHaveTrailingSlash"),
+    formats: Formats::Both,
     check,
 };
 

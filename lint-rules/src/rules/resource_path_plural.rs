@@ -5,7 +5,7 @@ use compiler::ir::{Method, Operation, ResponseCode, Site, Type};
 use compiler::names::pluralize;
 
 use crate::text::{static_segments, unqualified};
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "RESOURCE_PATH_PLURAL",
@@ -48,6 +48,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &[],
     flow_rule: None,
+    formats: Formats::ApiBuilder,
     check,
 };
 

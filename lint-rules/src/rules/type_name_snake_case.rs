@@ -4,7 +4,7 @@ use compiler::diagnostic::Severity;
 use compiler::ir::Site;
 
 use crate::text::{is_snake_case, to_snake_case};
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "TYPE_NAME_SNAKE_CASE",
@@ -29,6 +29,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Basic, Category::Standard],
     flow_names: &[],
     flow_rule: None,
+    formats: Formats::ApiBuilder,
     check,
 };
 

@@ -3,7 +3,7 @@
 use compiler::diagnostic::Severity;
 use compiler::ir::{Site, UnionEncoding};
 
-use crate::{Category, Context, Finding, Rule};
+use crate::{Category, Context, Finding, Formats, Rule};
 
 pub static RULE: Rule = Rule {
     id: "UNION_HAS_DISCRIMINATOR",
@@ -41,6 +41,7 @@ pub static RULE: Rule = Rule {
     categories: &[Category::Standard],
     flow_names: &["discriminator"],
     flow_rule: Some("UnionTypesHaveCommonDiscriminator"),
+    formats: Formats::ApiBuilder,
     check,
 };
 
