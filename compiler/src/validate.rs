@@ -252,9 +252,14 @@ impl V<'_> {
         self.duplicates(e.values.iter().enumerate().map(|(i, v)| (v.name.clone(), Site::EnumValue(id, i))), &what);
         // Wire values are compared like names; a pair already reported as equal names is skipped.
         let wire = format!("wire value of enum `{}`", e.name);
-        let explicit = e.values.iter().enumerate().filter(|(_, v)| {
-            e.values.iter().filter(|o| names::normalize(&o.name) == names::normalize(&v.name)).count() == 1
-        });
+        let openapi = self.openapi;
+        let key = |name: &str| if openapi { name.to_string() } else { names::normalize(name) };
+        let keys: Vec<String> = e.values.iter().map(|v| key(&v.name)).collect();
+        let mut counts: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+        for k in &keys {
+            *counts.entry(k.as_str()).or_default() += 1;
+        }
+        let explicit = e.values.iter().enumerate().filter(|(i, _)| counts[keys[*i].as_str()] == 1);
         self.duplicates(explicit.map(|(i, v)| (v.value.clone(), Site::EnumValue(id, i))), &wire);
     }
 
