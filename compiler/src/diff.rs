@@ -221,6 +221,17 @@ pub fn diff(base: (&Ir, &SourceMap), current: (&Ir, &SourceMap)) -> Vec<Change> 
             renamed.insert(key, new_key);
         }
     }
+    // An OpenAPI document's key and namespace come from its title: when the one unpaired document
+    // of each side is OpenAPI, it is the same document, retitled.
+    let unpaired_a: Vec<&String> = sa.keys().filter(|k| !sb.contains_key(*k) && !renamed.contains_key(k)).collect();
+    let taken: BTreeSet<&String> = renamed.values().copied().collect();
+    let unpaired_b: Vec<&String> = sb.keys().filter(|k| !sa.contains_key(*k) && !taken.contains(k)).collect();
+    if let ([x], [y]) = (unpaired_a.as_slice(), unpaired_b.as_slice())
+        && d.a.service(sa[*x]).format == SourceFormat::OpenApi
+        && d.b.service(sb[*y]).format == SourceFormat::OpenApi
+    {
+        renamed.insert(x, y);
+    }
     for (key, &s) in &sa {
         match (sb.get(key), renamed.get(key)) {
             (Some(&t), _) => d.service(key, s, t),
@@ -287,7 +298,10 @@ impl Differ<'_> {
     fn service(&mut self, key: &str, s: ServiceId, t: ServiceId) {
         let (x, y) = (self.a.service(s), self.b.service(t));
         let at = Site::ServiceName(t);
-        if x.namespace != y.namespace {
+        // An OpenAPI document has no namespace of its own: apigen derives one from its title and
+        // version, and neither is on the wire.
+        let derived = x.format == SourceFormat::OpenApi && y.format == SourceFormat::OpenApi;
+        if x.namespace != y.namespace && !derived {
             self.added(
                 "NAMESPACE_CHANGED",
                 key.into(),
