@@ -309,3 +309,58 @@ fn what_the_ir_cannot_hold_is_a_warning_naming_it() {
     assert!(warnings.iter().any(|w| w.contains("`style`") && w.contains("filter")), "{warnings:?}");
     assert!(warnings.iter().any(|w| w.contains("204")), "{warnings:?}");
 }
+
+fn compile_files(files: &[(&str, &str)]) -> Compilation {
+    let inputs = files.iter().map(|(n, t)| Input { name: (*n).into(), bytes: t.as_bytes().to_vec() }).collect();
+    compiler::compile(inputs, &Config::default(), &mut NoLoader)
+}
+
+#[test]
+fn schemas_may_live_in_other_files() {
+    let api = "openapi: 3.1.0
+info: {title: Pets, version: '1.0'}
+paths:
+  /pets/{id}:
+    get:
+      operationId: showPet
+      parameters: [{name: id, in: path, required: true, schema: {$ref: './schemas/common.yaml#/Id'}}]
+      responses:
+        '200': {description: the pet, content: {application/json: {schema: {$ref: './schemas/pet.yaml#/Pet'}}}}
+        default: {description: an error, content: {application/json: {schema: {$ref: 'schemas/error.yaml'}}}}
+";
+    let pet = "Pet:
+  type: object
+  required: [id]
+  properties:
+    id: {$ref: './common.yaml#/Id'}
+    parent: {$ref: '#/Pet'}
+    kind: {$ref: '#/Kind'}
+Kind: {type: string, enum: [cat, dog]}
+";
+    let common = "Id: {type: string, format: uuid}\n";
+    let error = "type: object\nproperties:\n  message: {type: string, maxLength: 1, minLength: 5}\n";
+    let c = compile_files(&[
+        ("specs/api.yaml", api),
+        ("specs/schemas/pet.yaml", pet),
+        ("specs/schemas/common.yaml", common),
+        ("specs/schemas/error.yaml", error),
+    ]);
+    // The one error is in the fragment, at its own line and column.
+    let errors: Vec<String> = c
+        .errors()
+        .map(|d| {
+            let file = c.sources.get(d.primary.loc.file);
+            let (line, col) = file.line_col(d.primary.loc.span.start);
+            format!("{} {}:{}:{}", d.code.as_str(), file.name, line, col)
+        })
+        .collect();
+    assert_eq!(errors, ["E0028 specs/schemas/error.yaml:3:3"], "{}", common::report(&c));
+    assert_eq!(fields(&c.ir, "Pet"), ["id: uuid Required", "parent: Pet Optional", "kind: Kind Optional"]);
+    assert_eq!(fields(&c.ir, "error"), ["message: string Optional"]);
+    let show = &c.ir.operations[0];
+    assert_eq!(ty(&c.ir, &show.parameters[0].ty), "uuid");
+    // A file no document refers to is not a part.
+    let c = compile_files(&[("specs/api.yaml", api), ("specs/stray.yaml", common)]);
+    let codes: Vec<&str> = c.errors().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"E0006") && codes.contains(&"E0102"), "{}", common::report(&c));
+}

@@ -367,8 +367,9 @@ codes! {
     /// The document is not OpenAPI 3.0, 3.1 or 3.2: a Swagger 2.0 document, or an `openapi`
     /// version apigen does not know. Convert Swagger 2.0 documents to OpenAPI 3 first.
     E0101 Error "unsupported OpenAPI version";
-    /// A `$ref` names nothing in the document, or points outside it (another file or a URL,
-    /// not resolved yet). The label is on the reference.
+    /// A `$ref` names nothing: no such pointer in the document, or a file that cannot be read
+    /// (other files are named relative to the referring one), or a URL (never fetched). Only
+    /// schemas may live in other files yet. The label is on the reference.
     E0102 Error "unresolved reference";
     /// References that lead back to where they started without reaching a definition: a schema
     /// that is only a `$ref` to itself, or parameters and responses that refer to each other.

@@ -89,9 +89,7 @@ pub fn compile(inputs: Vec<Input>, config: &Config, loader: &mut dyn Loader) -> 
         pending: Vec::new(),
         config,
     };
-    for input in inputs {
-        c.add_file(input.name, &input.bytes);
-    }
+    c.add_inputs(inputs, loader);
     frontend::apibuilder::imports::resolve_imports(&mut c, loader);
     resolve::resolve(&mut c);
     literals::place_apibuilder_bounds(&mut c.ir);

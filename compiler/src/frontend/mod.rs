@@ -28,6 +28,66 @@ pub(crate) struct PendingService {
 impl Compiler<'_> {
     /// Decodes, parses and lowers one file. Returns its id.
     pub fn add_file(&mut self, name: String, bytes: &[u8]) -> FileId {
+        let (file, tree) = self.parse_file(name, bytes);
+        if let Some((root, is_yaml)) = tree {
+            self.lower_file(file, &root, is_yaml, &openapi::Docs::default());
+        }
+        file
+    }
+
+    /// The inputs of a compilation: every file parsed first; then the files OpenAPI documents
+    /// refer to (`$ref: ./schemas/pet.yaml#/Pet`) are found among them or loaded, each parsed
+    /// once, and followed in turn; then every file is lowered, in input order. A file that an
+    /// OpenAPI document refers to is a fragment of it, not a spec of its own.
+    pub fn add_inputs(&mut self, inputs: Vec<crate::Input>, loader: &mut dyn crate::Loader) {
+        let mut order = Vec::new();
+        let mut docs = openapi::Docs::default();
+        for input in inputs {
+            let (file, tree) = self.parse_file(input.name, &input.bytes);
+            if let Some((root, is_yaml)) = tree {
+                order.push((file, is_yaml));
+                docs.insert(file, self.sources.get(file).name.clone(), root);
+            }
+        }
+        let mut queue: Vec<FileId> =
+            order.iter().map(|(f, _)| *f).filter(|f| docs.tree(*f).is_some_and(openapi::is_openapi)).collect();
+        while let Some(file) = queue.pop() {
+            for name in docs.external_files(file) {
+                if docs.by_name(&name).is_some() || docs.failed(&name).is_some() {
+                    if let Some(f) = docs.by_name(&name) {
+                        docs.referenced.insert(f);
+                    }
+                    continue;
+                }
+                let loaded = match self.sources.find(&name) {
+                    Some(_) => Err(format!("`{name}` could not be read as a document")),
+                    None => loader.load(&name),
+                };
+                match loaded {
+                    Ok(bytes) => match self.parse_file(name.clone(), &bytes) {
+                        (f, Some((root, _))) => {
+                            docs.insert(f, name, root);
+                            docs.referenced.insert(f);
+                            queue.push(f);
+                        }
+                        (_, None) => docs.fail(name, "it has errors of its own (reported there)".into()),
+                    },
+                    Err(reason) => docs.fail(name, reason),
+                }
+            }
+        }
+        for (file, is_yaml) in order {
+            if docs.referenced.contains(&file) && !docs.tree(file).is_some_and(openapi::is_openapi) {
+                continue;
+            }
+            let root = docs.tree(file).expect("parsed");
+            self.lower_file(file, root, is_yaml, &docs);
+        }
+    }
+
+    /// Decodes and parses one file into a tree (`None` when it cannot be read; the diagnostic is
+    /// reported). The bool says whether it was YAML.
+    pub(crate) fn parse_file(&mut self, name: String, bytes: &[u8]) -> (FileId, Option<(json::Node, bool)>) {
         let (text, problem) = decode(bytes);
         let file = self.sources.add(SourceFile::new(name, text));
         let text = &self.sources.get(file).text;
@@ -41,7 +101,7 @@ impl Compiler<'_> {
                     format!("file is {} MiB; the limit is {} MiB", n >> 20, MAX_FILE_BYTES >> 20),
                     "file too large",
                 ));
-                return file;
+                return (file, None);
             }
             Some(Decoding::Utf16) => {
                 self.diags.push(
@@ -54,7 +114,7 @@ impl Compiler<'_> {
                     )
                     .with_help("save the file as UTF-8"),
                 );
-                return file;
+                return (file, None);
             }
             Some(Decoding::InvalidUtf8(offset)) => {
                 self.diags.push(
@@ -68,7 +128,7 @@ impl Compiler<'_> {
                     )
                     .with_help("save the file as UTF-8"),
                 );
-                return file;
+                return (file, None);
             }
             Some(Decoding::Bom) => {
                 self.diags.push(
@@ -92,7 +152,7 @@ impl Compiler<'_> {
                 Diagnostic::new(Code::E0002, file, whole, "file is empty", "no JSON here")
                     .with_help("a spec file holds one JSON object: `{\"name\": \"...\"}`"),
             );
-            return file;
+            return (file, None);
         }
         let is_yaml = {
             let lower = self.sources.get(file).name.to_lowercase();
@@ -109,10 +169,15 @@ impl Compiler<'_> {
                 };
                 let span = Span { start: e.span.start + offset as u32, end: e.span.end + offset as u32 };
                 self.diags.push(Diagnostic::new(code, file, span, e.message, e.label));
-                return file;
+                return (file, None);
             }
         };
         report_duplicate_keys(&root, file, &mut self.diags);
+        (file, Some((root, is_yaml)))
+    }
+
+    /// Lowers one parsed file with the front end of its format.
+    pub(crate) fn lower_file(&mut self, file: FileId, root: &json::Node, is_yaml: bool, docs: &openapi::Docs) {
         if root.as_object().is_none() {
             self.diags.push(
                 Diagnostic::new(
@@ -132,35 +197,34 @@ impl Compiler<'_> {
                     "a spec file holds one JSON object: `{\"name\": \"...\"}`"
                 }),
             );
-            return file;
+            return;
         }
-        if is_yaml && !openapi::is_openapi(&root) {
+        if is_yaml && !openapi::is_openapi(root) {
             self.diags.push(
                 Diagnostic::new(
                     Code::E0006,
                     file,
                     root.span,
-                    "a YAML spec must be an OpenAPI document: it has no `openapi` key",
+                    "a YAML file must be an OpenAPI document, or a part of one: it has no `openapi` key and no document refers to it",
                     "not OpenAPI",
                 )
-                .with_help("apibuilder specs are JSON; an OpenAPI document starts with `openapi: 3.1.0`"),
+                .with_help("apibuilder specs are JSON; an OpenAPI document starts with `openapi: 3.1.0`, and its parts are the files its `$ref`s name"),
             );
-            return file;
+            return;
         }
         let r = reader::Reader { file, diags: &mut self.diags };
-        if openapi::is_openapi(&root) {
-            let service = openapi::lower(r, &mut self.ir, &mut self.map, &root);
+        if openapi::is_openapi(root) {
+            let service = openapi::lower(r, &mut self.ir, &mut self.map, root, docs);
             self.pending.push(PendingService {
                 service,
                 file,
                 pending: apibuilder::Pending::default(),
                 summaries: Vec::new(),
             });
-            return file;
+            return;
         }
-        let pending = apibuilder::lower(r, &mut self.ir, &mut self.map, &root);
+        let pending = apibuilder::lower(r, &mut self.ir, &mut self.map, root);
         self.pending.push(pending);
-        file
     }
 }
 

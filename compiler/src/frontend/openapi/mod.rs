@@ -13,14 +13,103 @@
 
 pub(crate) mod refs;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::reader::Reader;
 use crate::diagnostic::Code;
 use crate::ir::*;
 use crate::names;
-use crate::source::Span;
+use crate::source::{FileId, Loc, Span};
 use crate::syntax::json::{Member, Node, Value};
+
+/// The parsed files of a compilation, for references from one file to another: every input, and
+/// the files OpenAPI documents refer to, loaded once each.
+#[derive(Debug, Default)]
+pub(crate) struct Docs {
+    trees: HashMap<FileId, Node>,
+    names: HashMap<FileId, String>,
+    ids: HashMap<String, FileId>,
+    /// Files that could not be had, with why.
+    failures: HashMap<String, String>,
+    /// Files an OpenAPI document refers to.
+    pub referenced: HashSet<FileId>,
+}
+
+impl Docs {
+    pub fn insert(&mut self, file: FileId, name: String, root: Node) {
+        self.ids.insert(name.clone(), file);
+        self.names.insert(file, name);
+        self.trees.insert(file, root);
+    }
+
+    pub fn tree(&self, file: FileId) -> Option<&Node> {
+        self.trees.get(&file)
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<FileId> {
+        self.ids.get(name).copied()
+    }
+
+    pub fn failed(&self, name: &str) -> Option<&str> {
+        self.failures.get(name).map(String::as_str)
+    }
+
+    pub fn fail(&mut self, name: String, reason: String) {
+        self.failures.insert(name, reason);
+    }
+
+    /// The other files a file's `$ref`s name (not URLs), as names resolved against its own.
+    pub fn external_files(&self, file: FileId) -> Vec<String> {
+        let (Some(root), Some(base)) = (self.trees.get(&file), self.names.get(&file)) else { return Vec::new() };
+        let mut out = BTreeSet::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Object(members) => {
+                    for m in members {
+                        if m.key == "$ref"
+                            && let Some(text) = m.value.as_str()
+                            && let Some(name) = external_name(base, text)
+                        {
+                            out.insert(name);
+                        }
+                        stack.push(&m.value);
+                    }
+                }
+                Value::Array(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// The file a reference names, resolved against the referring file's name (`specs/api.yaml` +
+/// `./schemas/pet.yaml#/Pet` → `specs/schemas/pet.yaml`); `None` for local references and URLs.
+fn external_name(base: &str, reference: &str) -> Option<String> {
+    let file = reference.split('#').next().unwrap_or("");
+    if file.is_empty() || file.contains("://") {
+        return None;
+    }
+    let mut parts: Vec<&str> = if file.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = base.split('/').collect();
+        p.pop();
+        p
+    };
+    for seg in file.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| *l != ".." && !l.is_empty()) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if file.starts_with('/') { format!("/{joined}") } else { joined })
+}
 
 /// Whether a document is OpenAPI (or Swagger, to be refused with a clear message).
 pub(crate) fn is_openapi(root: &Node) -> bool {
@@ -68,6 +157,11 @@ pub(crate) struct Lowering<'a, 'd> {
     map: &'a mut SourceMap,
     service: ServiceId,
     root: &'a Node,
+    /// The document's own file, and every file it may refer to.
+    main: FileId,
+    docs: &'a Docs,
+    /// Schemas of other files, by file and pointer: their type once read (`None` while read).
+    external: HashMap<(FileId, String), Option<Typed>>,
     /// Component schemas by key: what each becomes, and its name in the IR.
     components: BTreeMap<String, (Kind, String)>,
     /// Alias schemas read once: component key → type (`None` while being read, to catch loops).
@@ -81,14 +175,24 @@ pub(crate) struct Lowering<'a, 'd> {
 }
 
 /// Lowers one OpenAPI document. The caller has checked that `root` is an object.
-pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, root: &'a Node) -> ServiceId {
+pub(crate) fn lower<'a>(
+    r: Reader<'_>,
+    ir: &'a mut Ir,
+    map: &'a mut SourceMap,
+    root: &'a Node,
+    docs: &'a Docs,
+) -> ServiceId {
     let service = ServiceId(ir.services.len() as u32);
+    let main = r.file;
     let mut l = Lowering {
         r,
         ir,
         map,
         service,
         root,
+        main,
+        docs,
+        external: HashMap::new(),
         components: BTreeMap::new(),
         aliases: HashMap::new(),
         taken: BTreeSet::new(),
@@ -347,42 +451,125 @@ impl<'a> Lowering<'a, '_> {
             }
             seen.push(text);
             match self.target(text, r.span) {
-                Some(t) => node = t,
+                Some((file, t)) if file == self.r.file => node = t,
+                Some(_) => {
+                    self.r
+                        .error(
+                            Code::E0102,
+                            r.span,
+                            format!("`$ref` to `{text}`: only schemas may be in other files yet"),
+                            "not followed",
+                        )
+                        .help = Some(
+                        "move the parameter, response or body into the document; keep its schema in the other file"
+                            .into(),
+                    );
+                    return None;
+                }
                 None => return None,
             }
         }
         Some(node)
     }
 
-    /// The node a reference names, or an error at the reference.
-    fn target(&mut self, text: &str, span: Span) -> Option<&'a Node> {
-        let Some(tokens) = refs::local_pointer(text) else {
-            if self.reported.insert(span.start) {
-                self.r
-                    .error(
-                        Code::E0102,
-                        span,
-                        format!("`$ref` to `{text}`: references to other files or URLs are not resolved yet"),
-                        "not a local reference",
-                    )
-                    .help = Some("inline the referenced part, or bundle the document into one file".into());
+    /// The node a reference names, with the file it is in, or an error at the reference. Local
+    /// references (`#/...`) are into the file being read; others name a file relative to it.
+    fn target(&mut self, text: &str, span: Span) -> Option<(FileId, &'a Node)> {
+        let (file_part, fragment) = text.split_once('#').unwrap_or((text, ""));
+        let here = self.r.file;
+        let (file, root) = if file_part.is_empty() {
+            (here, if here == self.main { self.root } else { self.docs.tree(here)? })
+        } else {
+            let base = self.docs.names.get(&here).map(String::as_str).unwrap_or("");
+            let name = external_name(base, text);
+            let found = name.as_deref().and_then(|n| self.docs.by_name(n)).and_then(|f| Some((f, self.docs.tree(f)?)));
+            match found {
+                Some(found) => found,
+                None => {
+                    if self.reported.insert(span.start) {
+                        let why = match &name {
+                            None => "references to URLs are not resolved (no network)".to_string(),
+                            Some(n) => {
+                                self.docs.failed(n).map_or_else(|| format!("`{n}` is not available"), String::from)
+                            }
+                        };
+                        self.r
+                            .error(
+                                Code::E0102,
+                                span,
+                                format!("`$ref` to `{text}` cannot be followed: {why}"),
+                                "unresolved reference",
+                            )
+                            .help = Some("refer to a file beside the document, by a relative path".into());
+                    }
+                    return None;
+                }
             }
-            return None;
         };
-        match refs::resolve(self.root, &tokens) {
-            Some(n) => Some(n),
+        let tokens = refs::local_pointer(&format!("#{fragment}")).unwrap_or_default();
+        match refs::resolve(root, &tokens) {
+            Some(n) => Some((file, n)),
             None => {
                 if self.reported.insert(span.start) {
+                    let place = if file == self.main {
+                        "this document".to_string()
+                    } else {
+                        format!("`{}`", self.docs.names.get(&file).map_or("", |n| n.as_str()))
+                    };
                     self.r.error(
                         Code::E0102,
                         span,
-                        format!("`$ref` to `{text}` names nothing in this document"),
+                        format!("`$ref` to `{text}` names nothing in {place}"),
                         "unresolved reference",
                     );
                 }
                 None
             }
         }
+    }
+
+    /// A schema in another file (or not under `components/schemas`), read once: named after the
+    /// last token of its pointer, or the file's name, when it is a model, enum or union.
+    fn schema_ref(&mut self, text: &str, span: Span, context: &str) -> Option<Typed> {
+        let (file, node) = self.target(text, span)?;
+        let fragment = text.split_once('#').map_or("", |(_, f)| f).to_string();
+        let key = (file, fragment.clone());
+        match self.external.get(&key) {
+            Some(Some(t)) => return Some(t.clone()),
+            Some(None) => {
+                if self.reported.insert(span.start) {
+                    self.r.error(Code::E0103, span, format!("`$ref` to `{text}` refers only to itself"), "loop");
+                }
+                return None;
+            }
+            None => {}
+        }
+        let base = fragment.rsplit('/').find(|t| !t.is_empty()).map(String::from).unwrap_or_else(|| {
+            let name = self.docs.names.get(&file).map_or("schema", |n| n.as_str());
+            let stem = name.rsplit('/').next().unwrap_or(name);
+            stem.split('.').next().unwrap_or(stem).to_string()
+        });
+        let base = if file == self.main && fragment.is_empty() { context.to_string() } else { base };
+        let previous = std::mem::replace(&mut self.r.file, file);
+        let kind = classify(node);
+        let t = if matches!(kind, Kind::Model | Kind::Enum | Kind::Union) && non_string_values(node).is_none() {
+            let name = self.fresh(&base);
+            let t = Typed { text: name.clone(), ..Typed::default() };
+            self.external.insert(key.clone(), Some(t.clone()));
+            match kind {
+                Kind::Model => self.model(&name, node.span, node),
+                Kind::Enum => self.enum_(&name, node.span, node),
+                _ => self.union(&name, node.span, node),
+            }
+            t
+        } else {
+            self.external.insert(key.clone(), None);
+            let t = self.typed(node, &base);
+            self.external.insert(key, Some(t.clone()));
+            t
+        };
+        self.r.file = previous;
+        Some(t)
     }
 
     fn schemas(&self) -> &'a [Member] {
@@ -474,7 +661,7 @@ impl<'a> Lowering<'a, '_> {
                 t.text = "json".into();
                 return t;
             };
-            let tokens = refs::local_pointer(text);
+            let tokens = refs::local_pointer(text).filter(|_| self.r.file == self.main);
             let component = tokens.as_deref().and_then(refs::component).filter(|(kind, _)| *kind == "schemas");
             match component.and_then(|(_, name)| self.components.get(name).cloned().map(|c| (name.to_string(), c))) {
                 Some((key, (Kind::Alias, _))) => match self.alias(&key) {
@@ -494,16 +681,11 @@ impl<'a> Lowering<'a, '_> {
                     }
                 },
                 Some((_, (_, name))) => t.text = name,
-                None => {
-                    // Not a component schema: follow it as a plain reference.
-                    match self.target(text, r.span) {
-                        Some(target) if !std::ptr::eq(target, schema) => {
-                            let inner = self.typed(target, context);
-                            return Typed { description: t.description.or(inner.description), ..inner };
-                        }
-                        _ => t.text = "json".into(),
-                    }
-                }
+                None => match self.schema_ref(text, r.span, context) {
+                    // Not a component schema: another file's, or elsewhere in this one.
+                    Some(inner) => return Typed { description: t.description.or(inner.description), ..inner },
+                    None => t.text = "json".into(),
+                },
             }
             return t;
         }
@@ -663,7 +845,7 @@ impl<'a> Lowering<'a, '_> {
     }
 
     /// The properties of an object schema and of its `allOf` parts, with what is required.
-    fn properties(&mut self, schema: &'a Node, out: &mut Vec<(&'a Member, bool)>, required: &mut BTreeSet<String>) {
+    fn properties(&mut self, schema: &'a Node, out: &mut Vec<(&'a Member, FileId)>, required: &mut BTreeSet<String>) {
         if let Some(parts) = schema.get("allOf").and_then(Node::as_array) {
             for part in parts {
                 let part = match part.get("$ref").and_then(Node::as_str) {
@@ -671,11 +853,14 @@ impl<'a> Lowering<'a, '_> {
                         if self.merging.iter().any(|m| m == text) {
                             continue;
                         }
-                        let Some(target) = self.target(text, part.get("$ref").map_or(part.span, |r| r.span)) else {
+                        let Some((file, target)) = self.target(text, part.get("$ref").map_or(part.span, |r| r.span))
+                        else {
                             continue;
                         };
                         self.merging.push(text.to_string());
+                        let previous = std::mem::replace(&mut self.r.file, file);
                         self.properties(target, out, required);
+                        self.r.file = previous;
                         self.merging.pop();
                         continue;
                     }
@@ -690,10 +875,11 @@ impl<'a> Lowering<'a, '_> {
             }
         }
         for p in schema.get("properties").and_then(Node::as_object).unwrap_or(&[]) {
+            let file = self.r.file;
             match out.iter_mut().find(|(m, _)| m.key == p.key) {
                 // A later part restates a property: its schema wins.
-                Some(slot) => slot.0 = p,
-                None => out.push((p, false)),
+                Some(slot) => *slot = (p, file),
+                None => out.push((p, file)),
             }
         }
         for key in ["oneOf", "anyOf"] {
@@ -718,15 +904,18 @@ impl<'a> Lowering<'a, '_> {
         let mut required = BTreeSet::new();
         self.properties(schema, &mut props, &mut required);
         let mut fields = Vec::new();
-        for (i, (p, _)) in props.iter().enumerate() {
+        for (i, (p, file)) in props.iter().enumerate() {
+            let previous = std::mem::replace(&mut self.r.file, *file);
             let t = self.typed(&p.value, &join(name, &p.key));
+            self.r.file = previous;
+            let loc = |span: Span| Loc { file: *file, span };
             let presence = match (&t.default, required.contains(&p.key)) {
                 (Some(d), _) => Presence::Default(d.clone()),
                 (None, true) => Presence::Required,
                 (None, false) => Presence::Optional,
             };
-            self.map.insert(Site::Field(id, i), self.r.loc(p.key_span));
-            self.map.insert(Site::FieldType(id, i), self.r.loc(p.value.span));
+            self.map.insert(Site::Field(id, i), loc(p.key_span));
+            self.map.insert(Site::FieldType(id, i), loc(p.value.span));
             fields.push(Field {
                 name: p.key.clone(),
                 ty: Type::Unresolved(t.text),
