@@ -63,11 +63,17 @@ pub(crate) fn normalize(ir: &mut Ir) {
             *value = v;
         }
     };
+    // OpenAPI literals are JSON values of their schema already: only apibuilder's are rewritten
+    // (an OpenAPI example that does not fit stays as written, for the lint to see).
+    let apibuilder: Vec<bool> =
+        ir.services.iter().map(|s| matches!(s.format, SourceFormat::ApiJson | SourceFormat::ServiceJson)).collect();
+    let of_resource: Vec<bool> = ir.resources.iter().map(|r| apibuilder[r.service.index()]).collect();
     let Ir { services, models, interfaces, operations, .. } = ir;
     let fields = models
         .iter_mut()
+        .filter(|m| apibuilder[m.service.index()])
         .flat_map(|m| m.fields.iter_mut())
-        .chain(interfaces.iter_mut().flat_map(|i| i.fields.iter_mut()));
+        .chain(interfaces.iter_mut().filter(|i| apibuilder[i.service.index()]).flat_map(|i| i.fields.iter_mut()));
     for f in fields {
         if let Some(d) = f.presence.default_mut() {
             fix(&f.ty, d);
@@ -76,16 +82,19 @@ pub(crate) fn normalize(ir: &mut Ir) {
             fix(&f.ty, e);
         }
     }
-    let headers = services
-        .iter_mut()
-        .flat_map(|s| s.headers.iter_mut())
-        .chain(operations.iter_mut().flat_map(|o| o.responses.iter_mut().flat_map(|r| r.headers.iter_mut())));
+    let headers =
+        services.iter_mut().zip(&apibuilder).filter(|(_, a)| **a).flat_map(|(s, _)| s.headers.iter_mut()).chain(
+            operations
+                .iter_mut()
+                .filter(|o| of_resource[o.resource.index()])
+                .flat_map(|o| o.responses.iter_mut().flat_map(|r| r.headers.iter_mut())),
+        );
     for h in headers {
         if let Some(d) = h.presence.default_mut() {
             fix(&h.ty, d);
         }
     }
-    for p in operations.iter_mut().flat_map(|o| o.parameters.iter_mut()) {
+    for p in operations.iter_mut().filter(|o| of_resource[o.resource.index()]).flat_map(|o| o.parameters.iter_mut()) {
         if let Some(d) = p.presence.default_mut() {
             fix(&p.ty, d);
         }

@@ -36,8 +36,9 @@ pub enum PlanError {
     UnknownGenerator { app: String, name: String, known: String, hint: String },
     #[error("app `{app}`: no service with key `{key}` in the spec repository (services: {known}){hint}")]
     UnknownService { app: String, key: String, known: String, hint: String },
-    #[error("app `{app}`: {source}")]
-    Generate { app: String, source: GenerateError },
+    /// Not `#[source]`: the message says it, so a report that prints the error chain says it once.
+    #[error("app `{app}`: {error}")]
+    Generate { app: String, error: GenerateError },
 }
 
 /// Every file the app's output folder should hold, paths relative to it, sorted by path: for
@@ -107,7 +108,7 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
         wanted.retain(|g| crate::applies(ir, s, *g));
         jobs.push((s, wanted.into_iter().collect()));
     }
-    let generated = generate(ir, app, &jobs).map_err(|source| PlanError::Generate { app: app.name.clone(), source })?;
+    let generated = generate(ir, app, &jobs).map_err(|error| PlanError::Generate { app: app.name.clone(), error })?;
     let mut out = Vec::new();
     let mut modules = Vec::new();
     let mut results = generated.into_iter();

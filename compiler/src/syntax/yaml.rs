@@ -175,7 +175,7 @@ impl<'a> Builder<'a> {
     fn close(&self, start: u32, end: u32) -> Span {
         let end = end.max(start) as usize;
         let trimmed = self.text[start as usize..end].trim_end().len();
-        Span::new(start as usize, start as usize + trimmed.max(1).min(end - start as usize))
+        Span::new(start as usize, start as usize + trimmed)
     }
 
     fn open(&self, span: Span) -> Result<(), ParseError> {

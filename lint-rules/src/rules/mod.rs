@@ -7,6 +7,7 @@ mod error_type_consistent;
 mod event_model_fields;
 mod event_union_members;
 mod event_upserted_has_deleted;
+mod example_matches_type;
 mod expandable_union_members;
 mod field_has_description;
 mod field_name_snake_case;
@@ -35,6 +36,7 @@ pub static RULES: &[&Rule] = &[
     &event_model_fields::RULE,
     &event_union_members::RULE,
     &event_upserted_has_deleted::RULE,
+    &example_matches_type::RULE,
     &expandable_union_members::RULE,
     &field_has_description::RULE,
     &field_name_snake_case::RULE,

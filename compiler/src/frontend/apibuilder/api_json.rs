@@ -473,12 +473,7 @@ impl<'a> Lowering<'a, '_> {
         let id = InterfaceId(self.ir.interfaces.len() as u32);
         self.ir.interfaces.push(Interface::named(self.service, name, String::new()));
         let fields = self.fields(obj, &what);
-        let mut out = Vec::new();
-        for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
-            self.map.insert(Site::InterfaceField(id, i), loc);
-            self.map.insert(Site::InterfaceFieldType(id, i), type_loc);
-            out.push(f);
-        }
+        let out = interface_fields(self.map, id, fields);
         let item = Interface {
             service: self.service,
             name: name.to_string(),
@@ -651,12 +646,7 @@ impl<'a> Lowering<'a, '_> {
                 .cloned()
                 .collect();
             let id = InterfaceId(self.ir.interfaces.len() as u32);
-            let mut out = Vec::new();
-            for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
-                self.map.insert(Site::InterfaceField(id, i), loc);
-                self.map.insert(Site::InterfaceFieldType(id, i), type_loc);
-                out.push(f);
-            }
+            let out = interface_fields(self.map, id, fields);
             let item = Interface {
                 service: self.service,
                 name,
@@ -1079,6 +1069,17 @@ impl<'a> Lowering<'a, '_> {
             deprecation: self.r.deprecation(obj, &what),
         })
     }
+}
+
+/// An interface's fields, each with its place recorded.
+fn interface_fields(map: &mut SourceMap, id: InterfaceId, fields: Vec<(Field, Loc, Loc)>) -> Vec<Field> {
+    let mut out = Vec::with_capacity(fields.len());
+    for (i, (f, loc, type_loc)) in fields.into_iter().enumerate() {
+        map.insert(Site::InterfaceField(id, i), loc);
+        map.insert(Site::InterfaceFieldType(id, i), type_loc);
+        out.push(f);
+    }
+    out
 }
 
 /// A field's type as written, before resolution.

@@ -683,7 +683,14 @@ impl<'a> Lowering<'a, '_> {
                 Some((_, (_, name))) => t.text = name,
                 None => match self.schema_ref(text, r.span, context) {
                     // Not a component schema: another file's, or elsewhere in this one.
-                    Some(inner) => return Typed { description: t.description.or(inner.description), ..inner },
+                    Some(inner) => {
+                        return Typed {
+                            description: t.description.or(inner.description),
+                            example: t.example.or(inner.example),
+                            default: t.default.or(inner.default),
+                            ..inner
+                        };
+                    }
                     None => t.text = "json".into(),
                 },
             }
@@ -748,6 +755,8 @@ impl<'a> Lowering<'a, '_> {
                     return Typed {
                         description: t.description.or(inner.description),
                         nullable: t.nullable || inner.nullable,
+                        example: t.example.or(inner.example),
+                        default: t.default.or(inner.default),
                         ..inner
                     };
                 }
@@ -765,6 +774,8 @@ impl<'a> Lowering<'a, '_> {
                     return Typed {
                         description: t.description.or(inner.description),
                         nullable: t.nullable || inner.nullable,
+                        example: t.example.or(inner.example),
+                        default: t.default.or(inner.default),
                         ..inner
                     };
                 }
