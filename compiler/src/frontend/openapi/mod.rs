@@ -151,6 +151,21 @@ struct Typed {
     access: Access,
 }
 
+impl Typed {
+    /// A schema that stands for another (`$ref` with siblings, one `allOf` part, one `oneOf`
+    /// member): the other's type, with what this one says itself (description, example,
+    /// default, nullable) taking precedence.
+    fn over(self, inner: Typed) -> Typed {
+        Typed {
+            description: self.description.or(inner.description),
+            nullable: self.nullable || inner.nullable,
+            example: self.example.or(inner.example),
+            default: self.default.or(inner.default),
+            ..inner
+        }
+    }
+}
+
 pub(crate) struct Lowering<'a, 'd> {
     r: Reader<'d>,
     ir: &'a mut Ir,
@@ -683,14 +698,7 @@ impl<'a> Lowering<'a, '_> {
                 Some((_, (_, name))) => t.text = name,
                 None => match self.schema_ref(text, r.span, context) {
                     // Not a component schema: another file's, or elsewhere in this one.
-                    Some(inner) => {
-                        return Typed {
-                            description: t.description.or(inner.description),
-                            example: t.example.or(inner.example),
-                            default: t.default.or(inner.default),
-                            ..inner
-                        };
-                    }
+                    Some(inner) => return t.over(inner),
                     None => t.text = "json".into(),
                 },
             }
@@ -752,13 +760,7 @@ impl<'a> Lowering<'a, '_> {
                         t.nullable = true;
                     }
                     let inner = self.typed(non_null[0], context);
-                    return Typed {
-                        description: t.description.or(inner.description),
-                        nullable: t.nullable || inner.nullable,
-                        example: t.example.or(inner.example),
-                        default: t.default.or(inner.default),
-                        ..inner
-                    };
+                    return t.over(inner);
                 }
                 let name = self.fresh(context);
                 self.union(&name, schema.span, schema);
@@ -771,13 +773,7 @@ impl<'a> Lowering<'a, '_> {
                     && schema.get("properties").is_none()
                 {
                     let inner = self.typed(&parts[0], context);
-                    return Typed {
-                        description: t.description.or(inner.description),
-                        nullable: t.nullable || inner.nullable,
-                        example: t.example.or(inner.example),
-                        default: t.default.or(inner.default),
-                        ..inner
-                    };
+                    return t.over(inner);
                 }
                 let name = self.fresh(context);
                 self.model(&name, schema.span, schema);
