@@ -504,8 +504,19 @@ fn relative_to_cwd(path: PathBuf) -> PathBuf {
 
 fn explain(code: &str) -> Result<ExitCode> {
     if let Some(rule) = compiler::diff::rule(code) {
-        outln!("{}: {}\n\nClass: {}.", rule.id, rule.summary, rule.class.as_str())?;
-        if rule.class == compiler::diff::Class::Breaking {
+        if rule.directional() {
+            outln!(
+                "{}: {}\n\nClass: {} where the element travels in requests only, {} where it travels in responses only, {} where it travels both ways (or no operation uses it).",
+                rule.id,
+                rule.summary,
+                rule.request.as_str(),
+                rule.response.as_str(),
+                rule.class().as_str()
+            )?;
+        } else {
+            outln!("{}: {}\n\nClass: {}.", rule.id, rule.summary, rule.class().as_str())?;
+        }
+        if rule.class() == compiler::diff::Class::Breaking {
             outln!("Breaks existing {}.", rule.breaks)?;
         }
         if let Some(text) = rule.explanation() {

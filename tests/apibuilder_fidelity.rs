@@ -556,13 +556,15 @@ fn diff(before: &Value, after: &Value) -> Vec<(&'static str, Class)> {
     assert!(!a.has_errors(), "before: {}", common::report(&a));
     assert!(!b.has_errors(), "after: {}", common::report(&b));
     let mut out: Vec<(&'static str, Class)> =
-        compiler::diff::diff((&a.ir, &a.map), (&b.ir, &b.map)).iter().map(|c| (c.rule.id, c.rule.class)).collect();
+        compiler::diff::diff((&a.ir, &a.map), (&b.ir, &b.map)).iter().map(|c| (c.rule.id, c.class)).collect();
     out.sort_by_key(|(id, _)| *id);
     out.dedup();
     out
 }
 
-/// A service with a bit of everything ServiceDiffSpec changes.
+/// A service with a bit of everything ServiceDiffSpec changes. apibuilder's ServiceDiff does not
+/// look at which way a type travels; apigen does (`compiler::usage`): `user` travels both ways
+/// here, in a request body and in responses, which is the reading ServiceDiff's classes take.
 fn base() -> Value {
     json!({
         "name": "test",
@@ -574,7 +576,10 @@ fn base() -> Value {
             "guest": { "fields": [{ "name": "id", "type": "long" }] }
         },
         "unions": { "visitor": { "types": [{ "type": "registered" }] } },
-        "resources": { "user": { "path": "/users", "operations": [{ "method": "GET", "responses": { "200": { "type": "[user]" } } }] } }
+        "resources": { "user": { "path": "/users", "operations": [
+            { "method": "GET", "responses": { "200": { "type": "[user]" } } },
+            { "method": "POST", "body": { "type": "user" }, "responses": { "201": { "type": "user" } } }
+        ] } }
     })
 }
 
@@ -789,7 +794,17 @@ fn diff_models_and_fields() {
         ),
         [("TYPE_DOC_CHANGED", NonBreaking)]
     );
-    assert_eq!(diff_from_base(|v| v["models"]["user"]["fields"] = json!([])), [("FIELD_REMOVED", Breaking)]);
+    // apigen differs on purpose for an optional field: every reader already handles its absence
+    // and servers ignore what old clients still send (`apigen explain OPTIONAL_FIELD_REMOVED`);
+    // a required field removed is breaking, as apibuilder says of every field.
+    assert_eq!(
+        diff_from_base(|v| v["models"]["user"]["fields"] = json!([])),
+        [("OPTIONAL_FIELD_REMOVED", NonBreaking)]
+    );
+    assert_eq!(
+        diff(&field(json!({ "required": true })), &changed(|v| v["models"]["user"]["fields"] = json!([]))),
+        [("FIELD_REMOVED", Breaking)]
+    );
     assert_eq!(
         diff(&base(), &add_field(json!({ "name": "name", "type": "long", "required": false }))),
         [("FIELD_ADDED_OPTIONAL", NonBreaking)]
@@ -812,28 +827,40 @@ fn diff_models_and_fields() {
     );
     assert_eq!(diff(&base(), &field(json!({ "default": 1 }))), [("DEFAULT_CHANGED", NonBreaking)]);
     assert_eq!(diff(&base(), &field(json!({ "required": true }))), [("FIELD_NOW_REQUIRED", Breaking)]);
-    assert_eq!(diff(&field(json!({ "required": true })), &base()), [("FIELD_NOW_OPTIONAL", NonBreaking)]);
     assert_eq!(diff(&base(), &field(json!({ "minimum": 1 }))), [("MINIMUM_TIGHTENED", Breaking)]);
     assert!(diff(&field(json!({ "minimum": 1 })), &field(json!({ "minimum": 1 }))).is_empty());
-    assert_eq!(
-        diff(&field(json!({ "minimum": 1 })), &field(json!({ "minimum": 0 }))),
-        [("BOUND_RELAXED", NonBreaking)]
-    );
     assert_eq!(
         diff(&field(json!({ "minimum": 0 })), &field(json!({ "minimum": 1 }))),
         [("MINIMUM_TIGHTENED", Breaking)]
     );
-    assert_eq!(diff(&field(json!({ "minimum": 0 })), &base()), [("BOUND_RELAXED", NonBreaking)]);
     assert_eq!(diff(&base(), &field(json!({ "maximum": 1 }))), [("MAXIMUM_TIGHTENED", Breaking)]);
     assert_eq!(
         diff(&field(json!({ "maximum": 1 })), &field(json!({ "maximum": 0 }))),
         [("MAXIMUM_TIGHTENED", Breaking)]
     );
-    assert_eq!(
-        diff(&field(json!({ "maximum": 0 })), &field(json!({ "maximum": 1 }))),
-        [("BOUND_RELAXED", NonBreaking)]
-    );
-    assert_eq!(diff(&field(json!({ "maximum": 0 })), &base()), [("BOUND_RELAXED", NonBreaking)]);
+    // The relaxations: "no longer required", "minimum lowered or removed", "maximum raised or
+    // removed" are nonBreaking where the type travels in requests only, as apibuilder says. apigen
+    // differs on purpose where it travels in responses too: readers promised a field, or a
+    // bound, break when it goes (`apigen explain FIELD_NOW_OPTIONAL`, `BOUND_RELAXED`).
+    let relaxations = [
+        (field(json!({ "required": true })), base(), "FIELD_NOW_OPTIONAL"),
+        (field(json!({ "minimum": 1 })), field(json!({ "minimum": 0 })), "BOUND_RELAXED"),
+        (field(json!({ "minimum": 0 })), base(), "BOUND_RELAXED"),
+        (field(json!({ "maximum": 0 })), field(json!({ "maximum": 1 })), "BOUND_RELAXED"),
+        (field(json!({ "maximum": 0 })), base(), "BOUND_RELAXED"),
+    ];
+    for (before, after, rule) in relaxations {
+        assert_eq!(diff(&requests_only(&before), &requests_only(&after)), [(rule, NonBreaking)]);
+        assert_eq!(diff(&before, &after), [(rule, Breaking)]);
+    }
+}
+
+/// The service with `user` in a request body only.
+fn requests_only(v: &Value) -> Value {
+    let mut v = v.clone();
+    v["resources"]["user"]["operations"] =
+        json!([{ "method": "POST", "body": { "type": "user" }, "responses": { "204": { "type": "unit" } } }]);
+    v
 }
 
 // "annotations" must: "add annotation", "remove annotation", and its description removed or
@@ -924,8 +951,9 @@ fn diff_operations() {
 fn diff_renamed_path_parameter_is_not_a_move() {
     // `:id` takes the type of the model's `id` field (long, as apibuilder infers it); `:guid`,
     // which names no field, is a string: so the one change is the parameter's type.
+    // A string that must now be a number is a narrowing: old clients' values may be rejected.
     let changes = diff(&get_user(json!({})), &get_user(json!({ "path": "/:id" })));
-    assert_eq!(changes, [("PARAMETER_TYPE_CHANGED", Breaking)]);
+    assert_eq!(changes, [("TYPE_NARROWED", Breaking)]);
 }
 
 // "operation parameters" must: "add optional parameter" (nonBreaking), "add required
@@ -944,7 +972,10 @@ fn diff_parameters() {
     assert_eq!(diff(&without, &param), [("PARAMETER_ADDED_OPTIONAL", NonBreaking)]);
     assert_eq!(diff(&without, &with_param(json!({ "required": true }))), [("PARAMETER_ADDED_REQUIRED", Breaking)]);
     assert_eq!(diff(&param, &without), [("PARAMETER_REMOVED", Breaking)]);
-    assert_eq!(diff(&param, &with_param(json!({ "type": "string" }))), [("PARAMETER_TYPE_CHANGED", Breaking)]);
+    assert_eq!(diff(&param, &with_param(json!({ "type": "uuid" }))), [("PARAMETER_TYPE_CHANGED", Breaking)]);
+    // apigen differs on purpose for `long` to `string`: a query parameter is text on the wire, and
+    // every number a client sends is a string the new server reads (`apigen explain TYPE_WIDENED`).
+    assert_eq!(diff(&param, &with_param(json!({ "type": "string" }))), [("TYPE_WIDENED", NonBreaking)]);
     assert_eq!(diff(&param, &with_param(json!({ "location": "header" }))), [("PARAMETER_LOCATION_CHANGED", Breaking)]);
     assert_eq!(diff(&param, &with_param(json!({ "minimum": 1 }))), [("MINIMUM_TIGHTENED", Breaking)]);
     assert_eq!(diff(&param, &with_param(json!({ "maximum": 1 }))), [("MAXIMUM_TIGHTENED", Breaking)]);

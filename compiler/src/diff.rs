@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 use crate::source::Loc;
+use crate::usage::{TypeRef, Usage, Usages};
 
 /// How a change affects existing users of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,20 +35,33 @@ impl Class {
     }
 }
 
-/// One kind of change: its id, class, who breaks, and what it means.
+/// One kind of change: its id, its class where the changed element travels in requests and
+/// where it travels in responses, who breaks, and what it means.
 #[derive(Debug)]
 pub struct Rule {
     pub id: &'static str,
-    pub class: Class,
+    /// The class where the element travels in requests only: clients write it, servers read it.
+    pub request: Class,
+    /// The class where it travels in responses only: servers write it, clients read it. An
+    /// element travelling both ways takes the worse of the two.
+    pub response: Class,
     /// Who is affected when the change is breaking: `clients`, `servers`, or both.
     pub breaks: &'static str,
     pub summary: &'static str,
 }
 
 macro_rules! rules {
-    ($($id:ident $class:ident $breaks:literal $summary:literal;)*) => {
+    (@response $class:ident) => { Class::$class };
+    (@response $class:ident $response:ident) => { Class::$response };
+    ($($id:ident $class:ident $(/ $response:ident)? $breaks:literal $summary:literal;)*) => {
         /// Every rule the diff can report.
-        pub const RULES: &[Rule] = &[$(Rule { id: stringify!($id), class: Class::$class, breaks: $breaks, summary: $summary },)*];
+        pub const RULES: &[Rule] = &[$(Rule {
+            id: stringify!($id),
+            request: Class::$class,
+            response: rules!(@response $class $($response)?),
+            breaks: $breaks,
+            summary: $summary,
+        },)*];
     };
 }
 
@@ -71,24 +85,38 @@ rules! {
     IMPORT_CHANGED NotMaterial "" "an import was added or removed";
     TYPE_ADDED NonBreaking "" "an enum, model, union or interface was added";
     TYPE_REMOVED Breaking "clients and servers" "an enum, model, union or interface was removed";
+    SCHEMA_REMOVED NonBreaking "" "a schema of an OpenAPI document was removed or renamed: schemas are not on the wire, the places that used it are compared where they are";
     TYPE_DOC_CHANGED NonBreaking "" "the description, plural, an attribute or the deprecation of a type changed";
     ENUM_VALUE_ADDED NonBreaking "" "an enum value was added (clients should read unknown values)";
-    ENUM_VALUE_REMOVED Breaking "clients and servers" "an enum value was removed: data holding it no longer parses";
+    ENUM_VALUE_REMOVED Breaking/NonBreaking "clients" "an enum value was removed: old writers that send it are rejected (readers of responses get fewer values)";
     ENUM_VALUE_WIRE_CHANGED Breaking "clients and servers" "an enum value's wire string changed";
     FIELD_ADDED_OPTIONAL NonBreaking "" "an optional field, or a required field with a default, was added";
-    FIELD_ADDED_REQUIRED Breaking "clients" "a required field without a default was added: old writers omit it";
-    FIELD_REMOVED Breaking "clients" "a field was removed: readers that expect it break";
+    FIELD_ADDED_REQUIRED Breaking/NonBreaking "clients" "a required field without a default was added: old writers omit it (readers of a type only responses carry ignore fields they do not know)";
+    FIELD_REMOVED NonBreaking/Breaking "clients" "a required field was removed: readers that expect it break (servers ignore what old clients still send in a type only requests carry)";
+    OPTIONAL_FIELD_REMOVED NonBreaking "" "an optional field was removed: readers already handle its absence, and servers ignore what old clients still send";
     FIELD_TYPE_CHANGED Breaking "clients and servers" "a field's type changed";
-    FIELD_NOW_REQUIRED Breaking "clients" "a field became required";
-    FIELD_NOW_OPTIONAL NonBreaking "" "a field became optional";
+    FIELD_NOW_REQUIRED Breaking/NonBreaking "clients" "a field became required: old writers may omit it (in a type only responses carry, readers get it always)";
+    FIELD_NOW_OPTIONAL NonBreaking/Breaking "clients" "a field became optional: readers that expect it break (in a type only requests carry, old writers still send it)";
+    NULLABLE_ADDED NonBreaking/Breaking "clients" "a value may now be null: readers that expect a value break (servers reading requests accept more)";
+    NULLABLE_REMOVED Breaking/NonBreaking "clients" "a value may no longer be null: old writers that send null are rejected (readers of responses get fewer cases)";
+    TYPE_WIDENED NonBreaking/Breaking "clients" "a type was widened (integer to long or number; in a path, query or header, a scalar to string): every value that was valid still is, but readers may get values they cannot hold";
+    TYPE_NARROWED Breaking/NonBreaking "clients" "a type was narrowed (number to integer): old writers' values may be rejected (readers of responses get values they already hold)";
     DEFAULT_REMOVED Breaking "clients" "a default was removed: values that relied on it must now be sent";
     DEFAULT_CHANGED NonBreaking "" "a default was added or changed";
-    MINIMUM_TIGHTENED Breaking "clients" "a minimum was added or raised: values that were valid are rejected";
-    MAXIMUM_TIGHTENED Breaking "clients" "a maximum was added or lowered: values that were valid are rejected";
-    BOUND_RELAXED NonBreaking "" "a minimum or maximum was removed or relaxed";
+    MINIMUM_TIGHTENED Breaking/NonBreaking "clients" "a minimum was added or raised: values that were valid are rejected (readers of responses get a subset of what they had)";
+    MAXIMUM_TIGHTENED Breaking/NonBreaking "clients" "a maximum was added or lowered: values that were valid are rejected (readers of responses get a subset of what they had)";
+    BOUND_RELAXED NonBreaking/Breaking "clients" "a minimum or maximum was removed or relaxed: readers of responses may get values outside what they were promised";
+    PATTERN_ADDED Breaking/NonBreaking "clients" "a pattern was added: values that were valid may be rejected";
+    PATTERN_REMOVED NonBreaking "" "a pattern was removed: values that matched still do (readers of responses are not promised the pattern any more, which, unlike a length, sizes nothing they hold)";
+    PATTERN_CHANGED NonBreaking "" "a pattern changed: whether the new one accepts every value the old one did cannot be decided in general, so review it";
+    ASSERTION_ADDED Breaking/NonBreaking "clients" "a JSON Schema assertion (`contains`, `not`, `if`, `dependentRequired`, `propertyNames`, …) was added: values that were valid may be rejected";
+    ASSERTION_REMOVED NonBreaking/Breaking "clients" "a JSON Schema assertion was removed: readers of responses may get values it excluded";
+    ASSERTION_CHANGED Breaking "clients" "a JSON Schema assertion changed: values that were valid may be rejected, and readers may get values it excluded";
     INTERFACES_CHANGED Breaking "clients" "the interfaces a model or union implements changed";
     UNION_MEMBER_ADDED NonBreaking "" "a union member was added (clients should read unknown members)";
-    UNION_MEMBER_REMOVED Breaking "clients and servers" "a union member was removed";
+    UNION_MEMBER_REMOVED Breaking/NonBreaking "clients" "a union member was removed: old writers that send it are rejected (readers of responses get fewer kinds)";
+    UNTAGGED_MEMBER_ADDED NonBreaking/Breaking "clients" "a member was added to a union without a discriminator: an old reader has no tag to tell it is a member it does not know, and fails on it";
+    DISCRIMINATOR_DECLARED NonBreaking "" "a discriminator was declared on, or dropped from, a union whose members all carry its property: the wire is the same, readers just stop trying each member";
     DISCRIMINATOR_CHANGED Breaking "clients and servers" "a union's discriminator was added, removed or renamed";
     DISCRIMINATOR_VALUE_CHANGED Breaking "clients and servers" "a union member's discriminator value changed";
     UNION_DEFAULT_ADDED NonBreaking "" "a union got a default member";
@@ -103,6 +131,8 @@ rules! {
     BODY_ADDED Breaking "clients" "an operation now takes a body";
     BODY_REMOVED Breaking "clients" "an operation no longer takes a body";
     BODY_TYPE_CHANGED Breaking "clients" "an operation's body type changed";
+    MEDIA_TYPE_ADDED NonBreaking "" "a body or a response can now also be in another media type";
+    MEDIA_TYPE_REMOVED Breaking "clients" "a body or a response can no longer be in a media type: clients that send it, or ask for it, break";
     PARAMETER_ADDED_REQUIRED Breaking "clients" "a required parameter without a default was added";
     PARAMETER_ADDED_OPTIONAL NonBreaking "" "an optional parameter, or a required one with a default, was added";
     PARAMETER_REMOVED Breaking "clients" "a parameter was removed: clients that send it may be rejected";
@@ -114,6 +144,27 @@ rules! {
     RESPONSE_REMOVED Breaking "clients" "a response code was removed";
     RESPONSE_TYPE_CHANGED Breaking "clients" "a response's type changed";
     ANNOTATION_CHANGED NonBreaking "" "an annotation was added or removed, or its description or deprecation changed";
+}
+
+impl Rule {
+    /// The class where the element travels both ways: the worse of the two.
+    pub fn class(&self) -> Class {
+        self.request.min(self.response)
+    }
+
+    /// The class of this change to an element that travels as `usage` says.
+    pub fn class_for(&self, usage: Usage) -> Class {
+        match (usage.request, usage.response) {
+            (true, false) => self.request,
+            (false, true) => self.response,
+            _ => self.class(),
+        }
+    }
+
+    /// Whether the class depends on which way the element travels.
+    pub fn directional(&self) -> bool {
+        self.request != self.response
+    }
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
@@ -169,6 +220,8 @@ pub enum Side {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub rule: &'static Rule,
+    /// The rule's class for the way the changed element travels (see [`crate::usage`]).
+    pub class: Class,
     /// A stable name of the changed element, used by suppressions:
     /// `user.models.user.fields.email`, `user.resources.user.operations.GET /users/:id`.
     pub element: String,
@@ -188,18 +241,27 @@ impl Eq for Rule {}
 
 impl Change {
     pub fn class(&self) -> Class {
-        self.rule.class
+        self.class
     }
 
     /// Breaking and not allowed: what makes `apigen diff` exit 1.
     pub fn is_blocking(&self) -> bool {
-        self.rule.class == Class::Breaking && self.allowed.is_none()
+        self.class == Class::Breaking && self.allowed.is_none()
     }
 }
 
 /// Compares two versions. Both IRs should come from error-free compilations.
 pub fn diff(base: (&Ir, &SourceMap), current: (&Ir, &SourceMap)) -> Vec<Change> {
-    let mut d = Differ { a: base.0, am: base.1, b: current.0, bm: current.1, out: Vec::new() };
+    let mut d = Differ {
+        a: base.0,
+        am: base.1,
+        b: current.0,
+        bm: current.1,
+        ua: Usages::of(base.0),
+        ub: Usages::of(current.0),
+        dir: Usage::BOTH,
+        out: Vec::new(),
+    };
     let services = |ir: &Ir| -> BTreeMap<String, ServiceId> {
         ir.service_ids()
             .filter(|s| ir.service(*s).format != SourceFormat::ImportSummary)
@@ -252,7 +314,7 @@ pub fn diff(base: (&Ir, &SourceMap), current: (&Ir, &SourceMap)) -> Vec<Change> 
             d.added("SERVICE_ADDED", key.clone(), format!("service `{key}` was added"), Site::ServiceName(t));
         }
     }
-    d.out.sort_by(|x, y| (x.rule.class, &x.element, x.rule.id).cmp(&(y.rule.class, &y.element, y.rule.id)));
+    d.out.sort_by(|x, y| (x.class, &x.element, x.rule.id).cmp(&(y.class, &y.element, y.rule.id)));
     d.out
 }
 
@@ -261,6 +323,11 @@ struct Differ<'a> {
     am: &'a SourceMap,
     b: &'a Ir,
     bm: &'a SourceMap,
+    /// Which way each type of either version travels.
+    ua: Usages,
+    ub: Usages,
+    /// Which way the element being compared travels.
+    dir: Usage,
     out: Vec<Change>,
 }
 
@@ -280,7 +347,15 @@ fn shown(v: &Option<String>) -> String {
 
 impl Differ<'_> {
     fn push(&mut self, id: &str, element: String, message: String, loc: Option<(Side, Loc)>) {
-        self.out.push(Change { rule: rule_of(id), element, message, loc, allowed: None });
+        let rule = rule_of(id);
+        let class = rule.class_for(self.dir);
+        self.out.push(Change { rule, class, element, message, loc, allowed: None });
+    }
+
+    /// Which way a type travels, in either version; both ways when no operation reaches it.
+    fn usage(&self, a: TypeRef, b: TypeRef) -> Usage {
+        let u = self.ua.get(a).union(self.ub.get(b));
+        if u.is_empty() { Usage::BOTH } else { u }
     }
 
     /// A change located in the current version.
@@ -451,7 +526,9 @@ impl Differ<'_> {
         self.models(key, s, t);
         self.interfaces(key, s, t);
         self.unions(key, s, t);
+        self.dir = Usage::BOTH;
         self.resources(key, s, t);
+        self.dir = Usage::BOTH;
     }
 
     /// Request headers break clients when added or tightened; response headers break clients
@@ -532,6 +609,13 @@ impl Differ<'_> {
         }
     }
 
+    /// A type gone. In an OpenAPI document a schema is not on the wire: what used it is compared
+    /// where it is (a field's type, a body's), so the schema itself going is not breaking.
+    fn type_removed(&mut self, s: ServiceId, el: String, message: String, site: Site) {
+        let rule = if self.a.service(s).format == SourceFormat::OpenApi { "SCHEMA_REMOVED" } else { "TYPE_REMOVED" };
+        self.removed(rule, el, message, site);
+    }
+
     fn default_change(&mut self, el: &str, label: &str, from: Option<&Literal>, to: Option<&Literal>, at: Site) {
         let (from, to) = (from.map(crate::literal_text), to.map(crate::literal_text));
         match (from, to) {
@@ -563,6 +647,92 @@ impl Differ<'_> {
         self.bounds(el, label, "", range(&a.value), range(&b.value), at);
         self.bounds(el, label, " length", counts(&a.length), counts(&b.length), at);
         self.bounds(el, label, " size", counts(&a.items), counts(&b.items), at);
+        let none = Constraints::default();
+        match (&a.elements, &b.elements) {
+            (None, None) => {}
+            (x, y) => {
+                let (x, y) = (x.as_deref().unwrap_or(&none), y.as_deref().unwrap_or(&none));
+                self.constraints(el, &format!("the elements of {label}"), x, y, at);
+            }
+        }
+        match (&a.pattern, &b.pattern) {
+            (None, Some(p)) if !matches_anything(p) => {
+                self.added("PATTERN_ADDED", el.into(), format!("{label} must now match `{}`", truncate(p)), at)
+            }
+            (Some(p), None) if !matches_anything(p) => self.added(
+                "PATTERN_REMOVED",
+                el.into(),
+                format!("the pattern of {label} was removed (it was `{}`)", truncate(p)),
+                at,
+            ),
+            (Some(p), Some(q)) if p != q => {
+                let rule = match (matches_anything(p), matches_anything(q)) {
+                    (true, false) => "PATTERN_ADDED",
+                    (false, true) => "PATTERN_REMOVED",
+                    (true, true) => return self.assertions(el, label, &a.assertions, &b.assertions, at),
+                    (false, false) => "PATTERN_CHANGED",
+                };
+                self.added(
+                    rule,
+                    el.into(),
+                    format!("the pattern of {label} changed from `{}` to `{}`", truncate(p), truncate(q)),
+                    at,
+                );
+            }
+            _ => {}
+        }
+        self.assertions(el, label, &a.assertions, &b.assertions, at);
+    }
+
+    /// The JSON Schema assertions the IR keeps as written: counts compared as bounds, the rest
+    /// added, removed or changed.
+    fn assertions(
+        &mut self,
+        el: &str,
+        label: &str,
+        a: &BTreeMap<String, serde_json::Value>,
+        b: &BTreeMap<String, serde_json::Value>,
+        at: Site,
+    ) {
+        let count = |m: &BTreeMap<String, serde_json::Value>, k: &str| {
+            m.get(k).and_then(serde_json::Value::as_f64).map(Limit::of)
+        };
+        for (kind, min, max) in [
+            (" number of matching elements", "minContains", "maxContains"),
+            (" number of properties", "minProperties", "maxProperties"),
+        ] {
+            self.bounds(el, label, kind, (count(a, min), count(a, max)), (count(b, min), count(b, max)), at);
+        }
+        let counted = ["minContains", "maxContains", "minProperties", "maxProperties"];
+        for (k, v) in a.iter().filter(|(k, _)| !counted.contains(&k.as_str())) {
+            match b.get(k) {
+                None => self.added(
+                    "ASSERTION_REMOVED",
+                    el.into(),
+                    format!("`{k}` was removed from {label} (it was `{}`)", truncate(&v.to_string())),
+                    at,
+                ),
+                Some(w) if w != v => self.added(
+                    "ASSERTION_CHANGED",
+                    el.into(),
+                    format!(
+                        "`{k}` of {label} changed from `{}` to `{}`",
+                        truncate(&v.to_string()),
+                        truncate(&w.to_string())
+                    ),
+                    at,
+                ),
+                Some(_) => {}
+            }
+        }
+        for (k, w) in b.iter().filter(|(k, _)| !counted.contains(&k.as_str()) && !a.contains_key(*k)) {
+            self.added(
+                "ASSERTION_ADDED",
+                el.into(),
+                format!("{label} now has `{k}`: `{}`", truncate(&w.to_string())),
+                at,
+            );
+        }
     }
 
     fn bounds(
@@ -687,16 +857,32 @@ impl Differ<'_> {
         let ys = by_name(b.service(t).enums.iter().map(|id| (b.enum_(*id).name.clone(), *id)));
         for (name, &ea) in &xs {
             let el = format!("{key}.enums.{name}");
+            self.dir = Usage::BOTH;
             let Some(&eb) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("enum `{name}` was removed"), Site::Enum(ea));
+                self.type_removed(s, el, format!("enum `{name}` was removed"), Site::Enum(ea));
                 continue;
             };
             let (x, y) = (a.enum_(ea), b.enum_(eb));
+            self.dir = self.usage(TypeRef::Enum(ea), TypeRef::Enum(eb));
             let (dx, dy) = (
                 Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
                 Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
             );
             self.docs("TYPE_DOC_CHANGED", &el, &format!("enum `{name}`"), dx, dy, Site::Enum(eb));
+            // An enum of one value (OpenAPI's `const`) whose value changed: the one value
+            // readers and writers match on is another.
+            if let ([v], [w]) = (x.values.as_slice(), y.values.as_slice())
+                && a.service(s).format == SourceFormat::OpenApi
+                && v.value != w.value
+            {
+                self.added(
+                    "ENUM_VALUE_WIRE_CHANGED",
+                    format!("{el}.values.{}", v.name),
+                    format!("the one value of enum `{name}` changed from `{}` to `{}`", v.value, w.value),
+                    Site::EnumValue(eb, 0),
+                );
+                continue;
+            }
             for (i, v) in x.values.iter().enumerate() {
                 let vel = format!("{el}.values.{}", v.name);
                 match y.values.iter().position(|o| o.name == v.name) {
@@ -764,34 +950,40 @@ impl Differ<'_> {
         site_b: impl Fn(usize) -> Site,
         type_site_b: impl Fn(usize) -> Site,
     ) {
+        // A `readOnly` field travels in responses only, a `writeOnly` one in requests only.
+        let owner_dir = self.dir;
+        let field_dir = |access: Access| {
+            let d = owner_dir.of_field(access);
+            if d.is_empty() { owner_dir } else { d }
+        };
         for (i, f) in xs.iter().enumerate() {
             let fel = format!("{el}.fields.{}", f.name);
             let label = format!("field `{}` of {owner}", f.name);
+            self.dir = field_dir(f.access);
             let Some(j) = ys.iter().position(|o| o.name == f.name) else {
-                self.removed("FIELD_REMOVED", fel, format!("{label} was removed"), site_a(i));
+                if f.presence.is_required() {
+                    self.removed("FIELD_REMOVED", fel, format!("required {label} was removed"), site_a(i));
+                } else {
+                    self.removed("OPTIONAL_FIELD_REMOVED", fel, format!("optional {label} was removed"), site_a(i));
+                }
                 continue;
             };
             let o = &ys[j];
-            let (ta, tb) = (type_text(self.a, &f.ty, s), type_text(self.b, &o.ty, t));
-            if ta != tb {
-                self.added(
-                    "FIELD_TYPE_CHANGED",
-                    fel.clone(),
-                    format!("the type of {label} changed from `{ta}` to `{tb}`"),
-                    type_site_b(j),
-                );
-            }
+            self.dir = field_dir(f.access).union(field_dir(o.access));
+            self.value_type("FIELD_TYPE_CHANGED", &fel, &label, (&f.ty, s), (&o.ty, t), false, type_site_b(j));
             if !f.presence.is_required() && o.presence.is_required() {
                 self.added("FIELD_NOW_REQUIRED", fel.clone(), format!("{label} is now required"), site_b(j));
             } else if f.presence.is_required() && !o.presence.is_required() {
                 self.added("FIELD_NOW_OPTIONAL", fel.clone(), format!("{label} is no longer required"), site_b(j));
             }
+            self.nullable(&fel, &label, f.nullable, o.nullable, site_b(j));
             self.default_change(&fel, &label, f.presence.default(), o.presence.default(), site_b(j));
             self.constraints(&fel, &label, &f.constraints, &o.constraints, site_b(j));
             self.docs("DOC_CHANGED", &fel, &label, Docs::field(f), Docs::field(o), site_b(j));
         }
         for (j, o) in ys.iter().enumerate() {
             if !xs.iter().any(|f| f.name == o.name) {
+                self.dir = field_dir(o.access);
                 let fel = format!("{el}.fields.{}", o.name);
                 match (o.presence.is_required(), o.presence.default().map(crate::literal_text)) {
                     (true, None) => self.added(
@@ -815,6 +1007,88 @@ impl Differ<'_> {
                 }
             }
         }
+        self.dir = owner_dir;
+    }
+
+    /// A value's type: the same, widened, narrowed, or changed. `text` is for values that travel
+    /// as text (path, query and header parameters), where every scalar's text is a string.
+    #[allow(clippy::too_many_arguments)] // Two versions of one value, with its names and site.
+    fn value_type(
+        &mut self,
+        changed: &str,
+        el: &str,
+        label: &str,
+        (x, s): (&Type, ServiceId),
+        (y, t): (&Type, ServiceId),
+        text: bool,
+        at: Site,
+    ) {
+        let (ta, tb) = (type_text(self.a, x, s), type_text(self.b, y, t));
+        // An OpenAPI inline schema is named after where it sits, so an object that became a
+        // `oneOf` there keeps its name: the kind tells them apart.
+        if ta == tb && kind(x) == kind(y) {
+            return;
+        }
+        let (ta, tb) = if ta == tb { (format!("{} {ta}", kind(x)), format!("{} {tb}", kind(y))) } else { (ta, tb) };
+        let rule = match (x, y) {
+            (Type::Primitive(p), Type::Primitive(q)) if widens(*p, *q, text) => "TYPE_WIDENED",
+            (Type::Primitive(p), Type::Primitive(q)) if widens(*q, *p, text) => "TYPE_NARROWED",
+            _ => changed,
+        };
+        let how = match rule {
+            "TYPE_WIDENED" => "was widened",
+            "TYPE_NARROWED" => "was narrowed",
+            _ => "changed",
+        };
+        self.added(rule, el.into(), format!("the type of {label} {how} from `{ta}` to `{tb}`"), at);
+    }
+
+    /// The payloads of a body or a response, media type by media type. A payload that appears
+    /// or goes (`unit` to a type) is a type change of the whole.
+    fn contents(
+        &mut self,
+        changed: &str,
+        el: &str,
+        label: &str,
+        (xs, s): (&[Content], ServiceId),
+        (ys, t): (&[Content], ServiceId),
+        (site_a, site_b): (Site, Site),
+    ) {
+        if xs.is_empty() || ys.is_empty() {
+            let (ta, tb) = (type_text(self.a, primary_type(xs), s), type_text(self.b, primary_type(ys), t));
+            if ta != tb {
+                self.added(changed, el.into(), format!("the type of {label} changed from `{ta}` to `{tb}`"), site_b);
+            }
+            return;
+        }
+        for x in xs {
+            let what = format!("{label} in `{}`", x.media_type);
+            match ys.iter().find(|y| y.media_type == x.media_type) {
+                None => self.removed(
+                    "MEDIA_TYPE_REMOVED",
+                    el.into(),
+                    format!("{label} can no longer be `{}`", x.media_type),
+                    site_a,
+                ),
+                Some(y) => {
+                    let label = if xs.len() == 1 && ys.len() == 1 { label.to_string() } else { what };
+                    self.value_type(changed, el, &label, (&x.ty, s), (&y.ty, t), false, site_b);
+                    self.nullable(el, &label, x.nullable, y.nullable, site_b);
+                    self.constraints(el, &label, &x.constraints, &y.constraints, site_b);
+                }
+            }
+        }
+        for y in ys.iter().filter(|y| !xs.iter().any(|x| x.media_type == y.media_type)) {
+            self.added("MEDIA_TYPE_ADDED", el.into(), format!("{label} can now also be `{}`", y.media_type), site_b);
+        }
+    }
+
+    fn nullable(&mut self, el: &str, label: &str, x: bool, y: bool, at: Site) {
+        match (x, y) {
+            (false, true) => self.added("NULLABLE_ADDED", el.into(), format!("{label} may now be null"), at),
+            (true, false) => self.added("NULLABLE_REMOVED", el.into(), format!("{label} may no longer be null"), at),
+            _ => {}
+        }
     }
 
     fn models(&mut self, key: &str, s: ServiceId, t: ServiceId) {
@@ -823,11 +1097,13 @@ impl Differ<'_> {
         let ys = by_name(b.service(t).models.iter().map(|id| (b.model(*id).name.clone(), *id)));
         for (name, &ma) in &xs {
             let el = format!("{key}.models.{name}");
+            self.dir = Usage::BOTH;
             let Some(&mb) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("model `{name}` was removed"), Site::Model(ma));
+                self.type_removed(s, el, format!("model `{name}` was removed"), Site::Model(ma));
                 continue;
             };
             let (x, y) = (a.model(ma), b.model(mb));
+            self.dir = self.usage(TypeRef::Model(ma), TypeRef::Model(mb));
             let (dx, dy) = (
                 Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
                 Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
@@ -843,6 +1119,7 @@ impl Differ<'_> {
                     Site::Model(mb),
                 );
             }
+            self.assertions(&el, &format!("model `{name}`"), &x.assertions, &y.assertions, Site::Model(mb));
             self.fields(
                 &el,
                 &format!("model `{name}`"),
@@ -871,11 +1148,13 @@ impl Differ<'_> {
         let ys = by_name(b.service(t).interfaces.iter().map(|id| (b.interface(*id).name.clone(), *id)));
         for (name, &ia) in &xs {
             let el = format!("{key}.interfaces.{name}");
+            self.dir = Usage::BOTH;
             let Some(&ib) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("interface `{name}` was removed"), Site::Interface(ia));
+                self.type_removed(s, el, format!("interface `{name}` was removed"), Site::Interface(ia));
                 continue;
             };
             let (x, y) = (a.interface(ia), b.interface(ib));
+            self.dir = self.usage(TypeRef::Interface(ia), TypeRef::Interface(ib));
             let (dx, dy) = (
                 Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
                 Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
@@ -909,11 +1188,13 @@ impl Differ<'_> {
         let ys = by_name(b.service(t).unions.iter().map(|id| (b.union(*id).name.clone(), *id)));
         for (name, &ua) in &xs {
             let el = format!("{key}.unions.{name}");
+            self.dir = Usage::BOTH;
             let Some(&ub) = ys.get(name) else {
-                self.removed("TYPE_REMOVED", el, format!("union `{name}` was removed"), Site::Union(ua));
+                self.type_removed(s, el, format!("union `{name}` was removed"), Site::Union(ua));
                 continue;
             };
             let (x, y) = (a.union(ua), b.union(ub));
+            self.dir = self.usage(TypeRef::Union(ua), TypeRef::Union(ub));
             let (dx, dy) = (
                 Docs::typed(&x.description, &x.plural, &x.deprecation, &x.attributes),
                 Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
@@ -921,8 +1202,21 @@ impl Differ<'_> {
             self.docs("TYPE_DOC_CHANGED", &el, &format!("union `{name}`"), dx, dy, Site::Union(ub));
             if x.encoding != y.encoding {
                 let show = |u: &Union| u.discriminator().map_or("none".to_string(), |d| format!("`{d}`"));
+                // OpenAPI's discriminator names a property the members declare themselves: declaring
+                // it, or dropping it, leaves every payload as it was.
+                let declared = |ir: &Ir, u: &Union, property: &str| {
+                    u.members.iter().all(|m| match &m.ty {
+                        Type::Model(id) => ir.model(*id).fields.iter().any(|f| f.name == property),
+                        _ => false,
+                    })
+                };
+                let only_declared = match (&x.encoding, &y.encoding) {
+                    (UnionEncoding::Untagged, UnionEncoding::Discriminated(p)) => declared(b, y, p),
+                    (UnionEncoding::Discriminated(p), UnionEncoding::Untagged) => declared(a, x, p),
+                    _ => false,
+                };
                 self.added(
-                    "DISCRIMINATOR_CHANGED",
+                    if only_declared { "DISCRIMINATOR_DECLARED" } else { "DISCRIMINATOR_CHANGED" },
                     el.clone(),
                     format!("the discriminator of union `{name}` changed from {} to {}", show(x), show(y)),
                     Site::Union(ub),
@@ -971,7 +1265,9 @@ impl Differ<'_> {
                     ),
                     Some(j) => {
                         let o = &y.members[j];
-                        if o.discriminator_value != m.discriminator_value {
+                        // Without a discriminator on both sides, no value is on the wire.
+                        let tagged = x.encoding != UnionEncoding::Untagged && y.encoding != UnionEncoding::Untagged;
+                        if tagged && o.discriminator_value != m.discriminator_value {
                             self.added(
                                 "DISCRIMINATOR_VALUE_CHANGED",
                                 mel.clone(),
@@ -996,7 +1292,11 @@ impl Differ<'_> {
             for (j, m) in y.members.iter().enumerate() {
                 if !x.members.iter().any(|o| o.type_name == m.type_name) {
                     self.added(
-                        "UNION_MEMBER_ADDED",
+                        if y.encoding == UnionEncoding::Untagged {
+                            "UNTAGGED_MEMBER_ADDED"
+                        } else {
+                            "UNION_MEMBER_ADDED"
+                        },
                         format!("{el}.types.{}", m.type_name),
                         format!("type `{}` of union `{name}` was added", m.type_name),
                         Site::UnionMember(ub, j),
@@ -1147,15 +1447,16 @@ impl Differ<'_> {
                 Site::Body(oa),
             ),
             (Some(bx), Some(by)) => {
-                let (ta, tb) = (type_text(self.a, bx.ty(), s), type_text(self.b, by.ty(), t));
-                if ta != tb {
-                    self.added(
-                        "BODY_TYPE_CHANGED",
-                        format!("{el}.body"),
-                        format!("the type of the body of {label} changed from `{ta}` to `{tb}`"),
-                        Site::Body(ob),
-                    );
-                }
+                self.dir = Usage::REQUEST;
+                self.contents(
+                    "BODY_TYPE_CHANGED",
+                    &format!("{el}.body"),
+                    &format!("the body of {label}"),
+                    (&bx.content, s),
+                    (&by.content, t),
+                    (Site::Body(oa), Site::Body(ob)),
+                );
+                self.dir = Usage::BOTH;
                 self.docs(
                     "DOC_CHANGED",
                     &format!("{el}.body"),
@@ -1183,15 +1484,17 @@ impl Differ<'_> {
                 continue;
             };
             let o = &y.parameters[j];
-            let (ta, tb) = (type_text(self.a, &p.ty, s), type_text(self.b, &o.ty, t));
-            if ta != tb {
-                self.added(
-                    "PARAMETER_TYPE_CHANGED",
-                    pel.clone(),
-                    format!("the type of {plabel} changed from `{ta}` to `{tb}`"),
-                    Site::Parameter(ob, j),
-                );
-            }
+            self.dir = Usage::REQUEST;
+            let text = p.location != ParameterLocation::Form && o.location != ParameterLocation::Form;
+            self.value_type(
+                "PARAMETER_TYPE_CHANGED",
+                &pel,
+                &plabel,
+                (&p.ty, s),
+                (&o.ty, t),
+                text,
+                Site::Parameter(ob, j),
+            );
             if p.location != o.location {
                 self.added(
                     "PARAMETER_LOCATION_CHANGED",
@@ -1218,6 +1521,7 @@ impl Differ<'_> {
             self.default_change(&pel, &plabel, p.presence.default(), o.presence.default(), Site::Parameter(ob, j));
             self.constraints(&pel, &plabel, &p.constraints, &o.constraints, Site::Parameter(ob, j));
             self.docs("DOC_CHANGED", &pel, &plabel, Docs::parameter(p), Docs::parameter(o), Site::Parameter(ob, j));
+            self.dir = Usage::BOTH;
         }
         for (j, o) in y.parameters.iter().enumerate() {
             let matched = x.parameters.iter().any(|p| p.name == o.name)
@@ -1258,15 +1562,16 @@ impl Differ<'_> {
                 ),
                 Some(j) => {
                     let o = &y.responses[j];
-                    let (ta, tb) = (type_text(self.a, r.ty(), s), type_text(self.b, o.ty(), t));
-                    if ta != tb {
-                        self.added(
-                            "RESPONSE_TYPE_CHANGED",
-                            rel.clone(),
-                            format!("the type of response `{}` of {label} changed from `{ta}` to `{tb}`", code(r.code)),
-                            Site::ResponseType(ob, j),
-                        );
-                    }
+                    self.dir = Usage::RESPONSE;
+                    self.contents(
+                        "RESPONSE_TYPE_CHANGED",
+                        &rel,
+                        &format!("response `{}` of {label}", code(r.code)),
+                        (&r.content, s),
+                        (&o.content, t),
+                        (Site::Response(oa, i), Site::ResponseType(ob, j)),
+                    );
+                    self.dir = Usage::BOTH;
                     self.docs(
                         "DOC_CHANGED",
                         &rel,
@@ -1326,6 +1631,43 @@ fn path_index(op: &Operation, name: &str) -> Option<usize> {
 
 fn by_name<T>(items: impl Iterator<Item = (String, T)>) -> BTreeMap<String, T> {
     items.collect()
+}
+
+/// Whether one primitive's values are all values of another: `integer` of `long`, a `uuid` of
+/// `string`, anything of `json`; with `text`, any scalar of `string` (a number in a query string
+/// is text that a string parameter reads too).
+fn widens(from: Primitive, to: Primitive, text: bool) -> bool {
+    use Primitive::*;
+    let scalar = !matches!(from, Json | Object | Unit);
+    match (from, to) {
+        (Integer, Long | Double | Decimal) | (Long, Double | Decimal) => true,
+        (Uuid | DateIso8601 | DateTimeIso8601, String) => true,
+        (Unit, _) | (_, Unit) => false,
+        (f, Json) => f != Json,
+        (_, String) => text && scalar,
+        _ => false,
+    }
+}
+
+/// What kind of type a type is, innermost: `model`, `union`, `enum`, `interface` or `type`.
+fn kind(ty: &Type) -> &'static str {
+    match ty.innermost() {
+        Type::Model(_) => "model",
+        Type::Union(_) => "union",
+        Type::Enum(_) => "enum",
+        Type::Interface(_) => "interface",
+        _ => "type",
+    }
+}
+
+/// The type of a payload list: JSON's, else the first; unit when there is none.
+fn primary_type(content: &[Content]) -> &Type {
+    content.iter().find(|c| c.media_type == JSON).or(content.first()).map_or(&UNIT, |c| &c.ty)
+}
+
+/// A pattern that every string matches (`.*`, `^.*$`): as good as none.
+fn matches_anything(p: &str) -> bool {
+    matches!(p.trim(), "" | ".*" | "^.*$" | "^.*" | ".*$" | "(.*)" | "^(.*)$" | "[\\s\\S]*" | "^[\\s\\S]*$")
 }
 
 fn join(set: &BTreeSet<&str>) -> String {

@@ -289,6 +289,7 @@ impl Model {
             plural,
             description: None,
             fields: Vec::new(),
+            assertions: BTreeMap::new(),
             interfaces: Vec::new(),
             attributes: Vec::new(),
             deprecation: None,
@@ -499,6 +500,14 @@ pub struct Constraints {
     /// Lists: no two elements equal.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unique_items: bool,
+    /// The JSON Schema assertions the IR does not model otherwise, as written, by keyword
+    /// (`contains`, `not`, `if`/`then`/`else`, `dependentRequired`, `prefixItems`, …). Generated
+    /// code does not enforce them; the diff compares them, so tightening one is not missed.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub assertions: BTreeMap<String, serde_json::Value>,
+    /// Lists and maps: what each element (each value) must satisfy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elements: Option<Box<Constraints>>,
 }
 
 impl Constraints {
@@ -545,6 +554,10 @@ pub struct Model {
     pub plural: String,
     pub description: Option<String>,
     pub fields: Vec<Field>,
+    /// What the object as a whole must satisfy beyond its fields (OpenAPI's `minProperties`,
+    /// `dependentRequired`, `not`, …), as [`Constraints::assertions`] keeps them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub assertions: BTreeMap<String, serde_json::Value>,
     pub interfaces: Vec<InterfaceId>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
@@ -764,11 +777,24 @@ pub struct Operation {
 pub const JSON: &str = "application/json";
 
 /// A payload in one media type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Content {
     /// As written, lower-cased (`application/json`, `multipart/form-data`, `text/*`).
     pub media_type: String,
     pub ty: Type,
+    /// May be `null` (OpenAPI); apibuilder payloads never are.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
+    /// What the payload must satisfy beyond its type, when its schema says so itself (an array
+    /// body's `minItems`); a named type's own rules stay with the type.
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+}
+
+impl Content {
+    pub fn new(media_type: impl Into<String>, ty: Type) -> Self {
+        Content { media_type: media_type.into(), ty, nullable: false, constraints: Constraints::default() }
+    }
 }
 
 /// The unit type, for payloads that are absent.
@@ -794,7 +820,7 @@ impl Body {
     /// A JSON body of one type, as apibuilder declares every body.
     pub fn json(ty: Type) -> Self {
         Body {
-            content: vec![Content { media_type: JSON.to_string(), ty }],
+            content: vec![Content::new(JSON, ty)],
             required: true,
             description: None,
             attributes: Vec::new(),

@@ -11,6 +11,7 @@ pub mod ir;
 pub mod names;
 pub mod source;
 pub mod syntax;
+pub mod usage;
 
 mod frontend;
 mod literals;

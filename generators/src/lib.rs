@@ -388,8 +388,7 @@ mod tests {
         object.operations[0].parameters[0].ty = Type::Map(Box::new(Type::Primitive(Primitive::String)));
         assert!(refused(&object).contains("the structured query parameter `q`"));
         let mut text = ir();
-        text.operations[0].responses[0].content =
-            vec![Content { media_type: "text/plain".into(), ty: Type::Primitive(Primitive::String) }];
+        text.operations[0].responses[0].content = vec![Content::new("text/plain", Type::Primitive(Primitive::String))];
         assert!(refused(&text).contains("the media type `text/plain` of `GET /orders`"));
         // The models need none of it.
         assert!(generate(&text, sid, Generator::Models).is_ok());

@@ -722,6 +722,7 @@ impl<'a> Lowering<'a, '_> {
             plural: self.plural(obj, name, &what),
             description,
             fields: out,
+            assertions: Default::default(),
             interfaces: Vec::new(),
             attributes,
             deprecation,
@@ -1062,7 +1063,7 @@ impl<'a> Lowering<'a, '_> {
         }
         Some(Response {
             code,
-            content: vec![Content { media_type: JSON.to_string(), ty: Type::Unresolved(apply_cast(&ty, cast)) }],
+            content: vec![Content::new(JSON, Type::Unresolved(apply_cast(&ty, cast)))],
             headers,
             description: self.r.opt_str(obj, "description", &what),
             attributes: self.r.attributes(obj, &what),

@@ -331,6 +331,7 @@ impl Lower<'_, '_> {
             name,
             plural,
             fields,
+            assertions: Default::default(),
         };
         self.ir.models.push(m);
         self.ir.services[self.sid.index()].models.push(id);
@@ -500,7 +501,7 @@ impl Lower<'_, '_> {
             }
             responses.push(Response {
                 code,
-                content: vec![Content { media_type: JSON.to_string(), ty: Type::Unresolved(ty.trim().to_string()) }],
+                content: vec![Content::new(JSON, Type::Unresolved(ty.trim().to_string()))],
                 headers,
                 description: self.r.opt_str(r, "description", &rwhat),
                 attributes: self.r.attributes(r, &rwhat),

@@ -724,6 +724,15 @@ impl<'a> Lowering<'a, '_> {
         }
         let ty = types.first().copied();
         self.constraints(schema, &mut t.constraints);
+        if enum_values(schema).is_empty() {
+            // Values the IR's enums cannot hold (numbers, or strings of a schema that is not a
+            // string): the diff still sees them change.
+            for key in ["enum", "const"] {
+                if let Some(v) = schema.get(key) {
+                    t.constraints.assertions.insert(key.to_string(), v.to_serde());
+                }
+            }
+        }
         if let Some(base) = non_string_values(schema) {
             self.warn(
                 schema
@@ -777,6 +786,8 @@ impl<'a> Lowering<'a, '_> {
                 }
                 let name = self.fresh(context);
                 self.model(&name, schema.span, schema);
+                // The object's own rules are the model's.
+                t.constraints.assertions.clear();
                 name
             }
             Kind::Alias => match ty {
@@ -793,6 +804,7 @@ impl<'a> Lowering<'a, '_> {
                 Some("array") => match schema.get("items") {
                     Some(items) if items.as_object().is_some() => {
                         let inner = self.typed(items, &format!("{context}_item"));
+                        t.constraints.elements = elements(inner.constraints);
                         format!("[{}]", inner.text)
                     }
                     _ => "[json]".into(),
@@ -801,6 +813,7 @@ impl<'a> Lowering<'a, '_> {
                     match schema.get("additionalProperties") {
                         Some(ap) if ap.as_object().is_some_and(|m| !m.is_empty()) => {
                             let inner = self.typed(ap, &format!("{context}_value"));
+                            t.constraints.elements = elements(inner.constraints);
                             format!("map[{}]", inner.text)
                         }
                         _ => "map[json]".into(),
@@ -828,10 +841,21 @@ impl<'a> Lowering<'a, '_> {
                 _ => None,
             })
         };
-        c.length.min = count(s.get("minLength"));
-        c.length.max = count(s.get("maxLength"));
-        c.items.min = count(s.get("minItems"));
-        c.items.max = count(s.get("maxItems"));
+        // A keyword applies to values of its own type only: `maxItems` on a string says nothing.
+        let types: Vec<&str> = match s.get("type").map(|n| &n.value) {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Node::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let typed_as = |t: &str| types.is_empty() || types.contains(&t);
+        if typed_as("string") {
+            c.length.min = count(s.get("minLength"));
+            c.length.max = count(s.get("maxLength"));
+        }
+        if typed_as("array") {
+            c.items.min = count(s.get("minItems"));
+            c.items.max = count(s.get("maxItems"));
+        }
         c.pattern = s.get("pattern").and_then(Node::as_str).map(String::from);
         c.format = s.get("format").and_then(Node::as_str).map(String::from);
         c.unique_items = s.get("uniqueItems").and_then(bool_of).unwrap_or(false);
@@ -849,6 +873,12 @@ impl<'a> Lowering<'a, '_> {
             Some(Value::Bool(b)) => bound(s.get("maximum"), *b),
             _ => bound(s.get("maximum"), false),
         };
+        // A map's size is its number of properties.
+        if s.get("properties").is_none() && s.get("additionalProperties").is_some() {
+            c.items.min = c.items.min.or(count(s.get("minProperties")));
+            c.items.max = c.items.max.or(count(s.get("maxProperties")));
+        }
+        c.assertions = assertions(s, c.items.is_empty());
     }
 
     /// The properties of an object schema and of its `allOf` parts, with what is required.
@@ -916,9 +946,11 @@ impl<'a> Lowering<'a, '_> {
             let t = self.typed(&p.value, &join(name, &p.key));
             self.r.file = previous;
             let loc = |span: Span| Loc { file: *file, span };
+            // A required property must be sent whatever its default says: a validator rejects
+            // an object without it, so the default never stands in.
             let presence = match (&t.default, required.contains(&p.key)) {
-                (Some(d), _) => Presence::Default(d.clone()),
-                (None, true) => Presence::Required,
+                (_, true) => Presence::Required,
+                (Some(d), false) => Presence::Default(d.clone()),
                 (None, false) => Presence::Optional,
             };
             self.map.insert(Site::Field(id, i), loc(p.key_span));
@@ -951,6 +983,7 @@ impl<'a> Lowering<'a, '_> {
         }
         let m = &mut self.ir.models[id.index()];
         m.fields = fields;
+        m.assertions = assertions(schema, true);
         m.description = schema.get("description").and_then(Node::as_str).map(String::from);
         m.deprecation = schema.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description());
     }
@@ -1402,13 +1435,18 @@ impl<'a> Lowering<'a, '_> {
         let several = entries.len() > 1;
         for (i, m) in entries.iter().enumerate() {
             let ctx = if several && i > 0 { format!("{context}_{}", ir_name(&m.key)) } else { context.to_string() };
-            let ty = match m.value.get("schema") {
-                Some(s) => self.typed(s, &ctx).text,
-                None => "json".to_string(),
+            let t = match m.value.get("schema") {
+                Some(s) => self.typed(s, &ctx),
+                None => Typed { text: "json".to_string(), ..Typed::default() },
             };
             let media_type = m.key.trim().to_lowercase();
             if !out.iter().any(|c: &Content| c.media_type == media_type) {
-                out.push(Content { media_type, ty: Type::Unresolved(ty) });
+                let mut c = Content::new(media_type, Type::Unresolved(t.text));
+                c.nullable = t.nullable;
+                c.constraints = t.constraints;
+                // A format is part of the type already; as a payload's own rule it says nothing more.
+                c.constraints.format = None;
+                out.push(c);
             }
         }
         out.sort_by(|a, b| a.media_type.cmp(&b.media_type));
@@ -1490,7 +1528,9 @@ fn enum_values(schema: &Node) -> Vec<(&Node, Option<&str>)> {
     if !matches!(ty, None | Some("string")) || schema.get("properties").is_some() {
         return Vec::new();
     }
-    if let Some(values) = schema.get("enum").and_then(Node::as_array) {
+    // Zalando's `x-extensible-enum` lists the values known today and allows others: what every
+    // enum of the IR is (readers keep unknown values).
+    if let Some(values) = schema.get("enum").or_else(|| schema.get("x-extensible-enum")).and_then(Node::as_array) {
         let strings = values.iter().all(|v| matches!(v.value, Value::String(_) | Value::Null))
             && values.iter().any(|v| matches!(v.value, Value::String(_)));
         return if strings {
@@ -1547,6 +1587,53 @@ fn non_string_values(schema: &Node) -> Option<&'static str> {
         _ if kinds.iter().all(|k| *k != "boolean") => Some("double"),
         _ => None,
     }
+}
+
+/// The constraints of a list's elements or a map's values, when there are any (a format is
+/// part of the element type already).
+fn elements(mut c: Constraints) -> Option<Box<Constraints>> {
+    c.format = None;
+    (!c.is_empty()).then(|| Box::new(c))
+}
+
+/// JSON Schema assertions the IR models no other way. Kept as written so that the diff sees
+/// them change; annotations (`title`, `$comment`, `xml`, …) are not among them.
+const ASSERTIONS: [&str; 20] = [
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "minContains",
+    "maxContains",
+    "prefixItems",
+    "additionalItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "patternProperties",
+    "propertyNames",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "minProperties",
+    "maxProperties",
+    "contentMediaType",
+    "contentSchema",
+];
+
+/// The assertions of a schema, by keyword; `contentEncoding` too, which says how the string's
+/// bytes are encoded. `with_sizes` is false for a map, whose sizes are its `items` counts.
+fn assertions(schema: &Node, with_sizes: bool) -> BTreeMap<String, serde_json::Value> {
+    let mut out = BTreeMap::new();
+    for key in ASSERTIONS.iter().copied().chain(["contentEncoding"]) {
+        if !with_sizes && matches!(key, "minProperties" | "maxProperties") {
+            continue;
+        }
+        if let Some(v) = schema.get(key) {
+            out.insert(key.to_string(), v.to_serde());
+        }
+    }
+    out
 }
 
 fn string_type(format: Option<&str>) -> &'static str {
