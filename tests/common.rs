@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset of these helpers.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use apigen::render;
@@ -18,6 +19,34 @@ pub fn corpus(kind: &str) -> PathBuf {
     let dir = root().join("../shared/corpus").join(kind);
     assert!(dir.is_dir(), "the corpus is missing: expected {} (shared/ beside the checkout)", dir.display());
     dir
+}
+
+/// The names of a corpus folder's files with one of the extensions, sorted.
+pub fn corpus_files(dir: &Path, extensions: &[&str]) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| extensions.iter().any(|x| n.ends_with(x)))
+        .collect();
+    files.sort();
+    files
+}
+
+/// An expectations file of `tests/` (`file<TAB>codes<TAB>reason`, codes `-` for none, `#`
+/// comments): the error codes each listed file compiles with, and why. A file rejected without a
+/// reason, or listed twice, fails the test.
+pub fn expectations(name: &str) -> BTreeMap<String, (BTreeSet<String>, String)> {
+    let text = std::fs::read_to_string(root().join("tests").join(name)).unwrap();
+    let mut out = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3, "expectation lines are `file<TAB>codes<TAB>reason`: {line}");
+        let codes: BTreeSet<String> =
+            if cols[1] == "-" { BTreeSet::new() } else { cols[1].split(',').map(String::from).collect() };
+        assert!(codes.is_empty() || !cols[2].trim().is_empty(), "a rejected file needs a reason: {line}");
+        assert!(out.insert(cols[0].to_string(), (codes, cols[2].to_string())).is_none(), "listed twice: {}", cols[0]);
+    }
+    out
 }
 
 /// Reads a file, or every spec file (`*.json`, `*.yaml`, `*.yml`) of a folder, as inputs named

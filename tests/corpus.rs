@@ -17,20 +17,6 @@ fn group_of(name: &str) -> Option<usize> {
     GROUPS.iter().position(|(prefix, _, _)| name.starts_with(prefix))
 }
 
-fn expectations() -> BTreeMap<String, (BTreeSet<String>, String)> {
-    let text = std::fs::read_to_string(common::root().join("tests/corpus-expectations.tsv")).unwrap();
-    let mut out = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        assert_eq!(cols.len(), 3, "expectation lines are `file<TAB>codes<TAB>reason`: {line}");
-        let codes: BTreeSet<String> =
-            if cols[1] == "-" { BTreeSet::new() } else { cols[1].split(',').map(String::from).collect() };
-        assert!(codes.is_empty() || !cols[2].trim().is_empty(), "a rejected file needs a reason: {line}");
-        assert!(out.insert(cols[0].to_string(), (codes, cols[2].to_string())).is_none(), "listed twice: {}", cols[0]);
-    }
-    out
-}
-
 fn error_codes(c: &compiler::Compilation) -> BTreeSet<String> {
     c.errors().map(|d| d.code.as_str().to_string()).collect()
 }
@@ -38,13 +24,8 @@ fn error_codes(c: &compiler::Compilation) -> BTreeSet<String> {
 #[test]
 fn apibuilder_corpus_matches_expectations() {
     let dir = common::corpus("apibuilder");
-    let expected = expectations();
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    files.sort();
+    let expected = common::expectations("corpus-expectations.tsv");
+    let files = common::corpus_files(&dir, &[".json"]);
     assert!(files.len() > 150, "the corpus looks incomplete: {} files", files.len());
 
     let mut observed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

@@ -4,42 +4,24 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use compiler::ir::{Ir, ServiceId, Type};
 use compiler::{Code, Compilation, Config, Input, NoLoader};
 
-fn expectations() -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string(common::root().join("tests/openapi-expectations.tsv")).unwrap();
-    let mut out = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        assert_eq!(cols.len(), 3, "expectation lines are `file<TAB>codes<TAB>reason`: {line}");
-        let codes = if cols[1] == "-" { BTreeSet::new() } else { cols[1].split(',').map(String::from).collect() };
-        assert!(!cols[2].trim().is_empty(), "a listed file needs a reason: {line}");
-        out.insert(cols[0].to_string(), codes);
-    }
-    out
-}
-
 #[test]
 fn openapi_corpus_matches_expectations() {
     let dir = common::corpus("openapi");
-    let expected = expectations();
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json") || n.ends_with(".yaml"))
-        .collect();
-    files.sort();
+    let expected = common::expectations("openapi-expectations.tsv");
+    let files = common::corpus_files(&dir, &[".json", ".yaml"]);
     assert_eq!(files.len(), 51, "the corpus looks incomplete");
     let mut summary = String::new();
     let mut mismatches = Vec::new();
     for name in &files {
         let c = common::compile(&dir.join(name), &dir, &Config::default());
         let codes: BTreeSet<String> = c.errors().map(|d| d.code.as_str().to_string()).collect();
-        let want = expected.get(name).cloned().unwrap_or_default();
+        let want = expected.get(name).map(|(codes, _)| codes.clone()).unwrap_or_default();
         if codes != want {
             let first: Vec<String> =
                 c.errors().take(3).map(|d| format!("{}: {}", d.code.as_str(), d.message)).collect();
@@ -173,8 +155,11 @@ components:
             note: {{type: integer}}
 "
     ));
-    // `bark` is required: its default never stands in for it.
-    assert_eq!(fields(&ir, "Dog"), ["id: string Required", "note: long Optional", "bark: boolean Required"]);
+    // `bark` is required: it must be sent, and its default says what a writer puts there.
+    assert_eq!(
+        fields(&ir, "Dog"),
+        ["id: string Required", "note: long Optional", "bark: boolean RequiredWithDefault(Bool(true))"]
+    );
 }
 
 #[test]

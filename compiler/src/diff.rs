@@ -197,6 +197,40 @@ impl Rule {
                  it reports a renamed path parameter, and a move, as one operation removed and one \
                  added."
             }
+            "FIELD_NOW_OPTIONAL"
+            | "BOUND_RELAXED"
+            | "FIELD_ADDED_REQUIRED"
+            | "FIELD_NOW_REQUIRED"
+            | "MINIMUM_TIGHTENED"
+            | "MAXIMUM_TIGHTENED"
+            | "FIELD_REMOVED"
+            | "OPTIONAL_FIELD_REMOVED"
+            | "ENUM_VALUE_REMOVED"
+            | "UNION_MEMBER_REMOVED"
+            | "NULLABLE_ADDED"
+            | "NULLABLE_REMOVED" => {
+                "A change to a type breaks either the type's writers or its readers, so apigen looks \
+                 at which way the type travels: in requests (clients write, servers read), in \
+                 responses (servers write, clients read), or both, from the operations that use \
+                 it, through fields (`readOnly` ones travel in responses only, `writeOnly` ones in \
+                 requests only), list and map elements, union members and interfaces. A type that \
+                 travels both ways, or that no operation uses (an event, an unused schema), takes \
+                 the worse class. apibuilder's ServiceDiff does not look: it calls every removed \
+                 field, and every tightening, breaking, and every relaxation (a field no longer \
+                 required, a bound lowered) not breaking. apigen agrees where the type travels in \
+                 requests, and differs on purpose where readers receive it: a reader promised a \
+                 field, or a bound, breaks when the promise goes. An optional field removed breaks \
+                 nobody on the wire: readers already handle its absence, and servers ignore what \
+                 old clients still send."
+            }
+            "TYPE_WIDENED" | "TYPE_NARROWED" => {
+                "A primitive type whose values all belong to another is widened to it: `integer` to \
+                 `long`, `double` or `decimal`; `long` to `double` or `decimal`; `uuid` and the date \
+                 types to `string`; anything to `json`. In a path, query or header parameter the \
+                 value travels as text, so any scalar widened to `string` reads the same bytes. A \
+                 widening breaks nobody sending requests and may break readers of responses; a \
+                 narrowing the reverse."
+            }
             "DOC_CHANGED" | "TYPE_DOC_CHANGED" | "OPERATION_DOC_CHANGED" | "SERVICE_DOC_CHANGED" => {
                 "Documentation never reaches the wire, but a changelog lists it: as apibuilder's \
                  ServiceDiff does, each description, plural, example, attribute (its value, \
@@ -655,30 +689,27 @@ impl Differ<'_> {
                 self.constraints(el, &format!("the elements of {label}"), x, y, at);
             }
         }
-        match (&a.pattern, &b.pattern) {
-            (None, Some(p)) if !matches_anything(p) => {
-                self.added("PATTERN_ADDED", el.into(), format!("{label} must now match `{}`", truncate(p)), at)
+        // A pattern every string matches (`.*`) is as good as none.
+        let (p, q) = (
+            a.pattern.as_deref().filter(|p| !matches_anything(p)),
+            b.pattern.as_deref().filter(|q| !matches_anything(q)),
+        );
+        match (p, q) {
+            (None, Some(q)) => {
+                self.added("PATTERN_ADDED", el.into(), format!("{label} must now match `{}`", truncate(q)), at)
             }
-            (Some(p), None) if !matches_anything(p) => self.added(
+            (Some(p), None) => self.added(
                 "PATTERN_REMOVED",
                 el.into(),
                 format!("the pattern of {label} was removed (it was `{}`)", truncate(p)),
                 at,
             ),
-            (Some(p), Some(q)) if p != q => {
-                let rule = match (matches_anything(p), matches_anything(q)) {
-                    (true, false) => "PATTERN_ADDED",
-                    (false, true) => "PATTERN_REMOVED",
-                    (true, true) => return self.assertions(el, label, &a.assertions, &b.assertions, at),
-                    (false, false) => "PATTERN_CHANGED",
-                };
-                self.added(
-                    rule,
-                    el.into(),
-                    format!("the pattern of {label} changed from `{}` to `{}`", truncate(p), truncate(q)),
-                    at,
-                );
-            }
+            (Some(p), Some(q)) if p != q => self.added(
+                "PATTERN_CHANGED",
+                el.into(),
+                format!("the pattern of {label} changed from `{}` to `{}`", truncate(p), truncate(q)),
+                at,
+            ),
             _ => {}
         }
         self.assertions(el, label, &a.assertions, &b.assertions, at);
@@ -985,25 +1016,18 @@ impl Differ<'_> {
             if !xs.iter().any(|f| f.name == o.name) {
                 self.dir = field_dir(o.access);
                 let fel = format!("{el}.fields.{}", o.name);
-                match (o.presence.is_required(), o.presence.default().map(crate::literal_text)) {
-                    (true, None) => self.added(
-                        "FIELD_ADDED_REQUIRED",
-                        fel,
-                        format!("required field `{}` of {owner} was added", o.name),
-                        site_b(j),
-                    ),
-                    (true, Some(d)) => self.added(
-                        "FIELD_ADDED_OPTIONAL",
-                        fel,
-                        format!("required field `{}` of {owner} was added, with the default `{d}`", o.name),
-                        site_b(j),
-                    ),
-                    (false, _) => self.added(
-                        "FIELD_ADDED_OPTIONAL",
-                        fel,
-                        format!("optional field `{}` of {owner} was added", o.name),
-                        site_b(j),
-                    ),
+                let name = &o.name;
+                let default = o.presence.default().map(crate::literal_text);
+                // OpenAPI's required-with-default must be sent all the same.
+                if o.presence.must_be_sent() {
+                    let message = format!("required field `{name}` of {owner} was added");
+                    self.added("FIELD_ADDED_REQUIRED", fel, message, site_b(j));
+                } else if let (true, Some(d)) = (o.presence.is_required(), default) {
+                    let message = format!("required field `{name}` of {owner} was added, with the default `{d}`");
+                    self.added("FIELD_ADDED_OPTIONAL", fel, message, site_b(j));
+                } else {
+                    let message = format!("optional field `{name}` of {owner} was added");
+                    self.added("FIELD_ADDED_OPTIONAL", fel, message, site_b(j));
                 }
             }
         }
@@ -1055,7 +1079,7 @@ impl Differ<'_> {
         (site_a, site_b): (Site, Site),
     ) {
         if xs.is_empty() || ys.is_empty() {
-            let (ta, tb) = (type_text(self.a, primary_type(xs), s), type_text(self.b, primary_type(ys), t));
+            let (ta, tb) = (type_text(self.a, primary(xs), s), type_text(self.b, primary(ys), t));
             if ta != tb {
                 self.added(changed, el.into(), format!("the type of {label} changed from `{ta}` to `{tb}`"), site_b);
             }
@@ -1660,12 +1684,7 @@ fn kind(ty: &Type) -> &'static str {
     }
 }
 
-/// The type of a payload list: JSON's, else the first; unit when there is none.
-fn primary_type(content: &[Content]) -> &Type {
-    content.iter().find(|c| c.media_type == JSON).or(content.first()).map_or(&UNIT, |c| &c.ty)
-}
-
-/// A pattern that every string matches (`.*`, `^.*$`): as good as none.
+/// Whether every string matches a pattern (`.*`, `^.*$`).
 fn matches_anything(p: &str) -> bool {
     matches!(p.trim(), "" | ".*" | "^.*$" | "^.*" | ".*$" | "(.*)" | "^(.*)$" | "[\\s\\S]*" | "^[\\s\\S]*$")
 }

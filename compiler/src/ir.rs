@@ -388,6 +388,10 @@ pub enum Presence {
     /// apibuilder's `required: false` with a `default`: optional, and the default is the value a
     /// receiver assumes. Kept apart so that apibuilder input loses nothing.
     OptionalWithDefault(Literal),
+    /// OpenAPI's `required` with a `default`: must be sent (a validator rejects an object
+    /// without it, so the default never stands in); the default says what writers put there
+    /// when they have nothing else.
+    RequiredWithDefault(Literal),
 }
 
 impl Presence {
@@ -403,24 +407,24 @@ impl Presence {
 
     /// What apibuilder's `required` says: required, or required with a default.
     pub fn is_required(&self) -> bool {
-        matches!(self, Presence::Required | Presence::Default(_))
+        matches!(self, Presence::Required | Presence::Default(_) | Presence::RequiredWithDefault(_))
     }
 
     /// Whether a sender must put the value on the wire: required with no default to stand in.
     pub fn must_be_sent(&self) -> bool {
-        matches!(self, Presence::Required)
+        matches!(self, Presence::Required | Presence::RequiredWithDefault(_))
     }
 
     pub fn default(&self) -> Option<&Literal> {
         match self {
-            Presence::Default(d) | Presence::OptionalWithDefault(d) => Some(d),
+            Presence::Default(d) | Presence::OptionalWithDefault(d) | Presence::RequiredWithDefault(d) => Some(d),
             Presence::Required | Presence::Optional => None,
         }
     }
 
     pub fn default_mut(&mut self) -> Option<&mut Literal> {
         match self {
-            Presence::Default(d) | Presence::OptionalWithDefault(d) => Some(d),
+            Presence::Default(d) | Presence::OptionalWithDefault(d) | Presence::RequiredWithDefault(d) => Some(d),
             Presence::Required | Presence::Optional => None,
         }
     }
@@ -801,7 +805,7 @@ impl Content {
 pub static UNIT: Type = Type::Primitive(Primitive::Unit);
 
 /// The type of the first payload, preferring JSON; unit when there is none.
-fn primary(content: &[Content]) -> &Type {
+pub fn primary(content: &[Content]) -> &Type {
     content.iter().find(|c| c.media_type == JSON).or(content.first()).map_or(&UNIT, |c| &c.ty)
 }
 

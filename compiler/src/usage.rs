@@ -6,9 +6,9 @@
 //! Computed from the operations: bodies, parameters and service headers are requests; response
 //! payloads and headers are responses; a type reached from either is that too, through fields
 //! (a `readOnly` field travels in responses only, a `writeOnly` one in requests only), list and
-//! map elements, union members, and interfaces (where an interface is a field's or a body's
-//! type, every type implementing it travels that way; an interface travels wherever its
-//! implementors do). A type no operation reaches
+//! map elements, union members, and interfaces (an interface travels wherever its implementors
+//! do; where one is used as a type, which apibuilder forbids and OpenAPI lowering does not
+//! produce yet, every type implementing it travels that way). A type no operation reaches
 //! (an event, a component nothing uses) is taken to travel both ways.
 
 use std::collections::HashMap;

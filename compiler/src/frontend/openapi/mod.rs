@@ -704,11 +704,7 @@ impl<'a> Lowering<'a, '_> {
             }
             return t;
         }
-        let types: Vec<&str> = match schema.get("type").map(|n| &n.value) {
-            Some(Value::String(s)) => vec![s.as_str()],
-            Some(Value::Array(items)) => items.iter().filter_map(Node::as_str).collect(),
-            _ => Vec::new(),
-        };
+        let types: Vec<&str> = schema_types(schema);
         if types.contains(&"null") {
             t.nullable = true;
         }
@@ -842,11 +838,7 @@ impl<'a> Lowering<'a, '_> {
             })
         };
         // A keyword applies to values of its own type only: `maxItems` on a string says nothing.
-        let types: Vec<&str> = match s.get("type").map(|n| &n.value) {
-            Some(Value::String(t)) => vec![t.as_str()],
-            Some(Value::Array(items)) => items.iter().filter_map(Node::as_str).collect(),
-            _ => Vec::new(),
-        };
+        let types: Vec<&str> = schema_types(s);
         let typed_as = |t: &str| types.is_empty() || types.contains(&t);
         if typed_as("string") {
             c.length.min = count(s.get("minLength"));
@@ -874,11 +866,12 @@ impl<'a> Lowering<'a, '_> {
             _ => bound(s.get("maximum"), false),
         };
         // A map's size is its number of properties.
-        if s.get("properties").is_none() && s.get("additionalProperties").is_some() {
+        let map = s.get("properties").is_none() && s.get("additionalProperties").is_some();
+        if map {
             c.items.min = c.items.min.or(count(s.get("minProperties")));
             c.items.max = c.items.max.or(count(s.get("maxProperties")));
         }
-        c.assertions = assertions(s, c.items.is_empty());
+        c.assertions = assertions(s, !map);
     }
 
     /// The properties of an object schema and of its `allOf` parts, with what is required.
@@ -946,10 +939,9 @@ impl<'a> Lowering<'a, '_> {
             let t = self.typed(&p.value, &join(name, &p.key));
             self.r.file = previous;
             let loc = |span: Span| Loc { file: *file, span };
-            // A required property must be sent whatever its default says: a validator rejects
-            // an object without it, so the default never stands in.
             let presence = match (&t.default, required.contains(&p.key)) {
-                (_, true) => Presence::Required,
+                (Some(d), true) => Presence::RequiredWithDefault(d.clone()),
+                (None, true) => Presence::Required,
                 (Some(d), false) => Presence::Default(d.clone()),
                 (None, false) => Presence::Optional,
             };
@@ -1253,7 +1245,8 @@ impl<'a> Lowering<'a, '_> {
             }
             let required = p.get("required").and_then(bool_of).unwrap_or(false) || location == ParameterLocation::Path;
             let presence = match (&t.default, required) {
-                (Some(d), _) => Presence::Default(d.clone()),
+                (Some(d), true) => Presence::RequiredWithDefault(d.clone()),
+                (Some(d), false) => Presence::Default(d.clone()),
                 (None, true) => Presence::Required,
                 (None, false) => Presence::Optional,
             };
@@ -1586,6 +1579,15 @@ fn non_string_values(schema: &Node) -> Option<&'static str> {
         1 => kinds.into_iter().next(),
         _ if kinds.iter().all(|k| *k != "boolean") => Some("double"),
         _ => None,
+    }
+}
+
+/// The types a schema's `type` names: one, several (3.1's `[string, "null"]`), or none.
+fn schema_types(schema: &Node) -> Vec<&str> {
+    match schema.get("type").map(|n| &n.value) {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
     }
 }
 
