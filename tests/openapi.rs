@@ -287,13 +287,241 @@ fn recursive_schemas_are_fine() {
 #[test]
 fn what_the_ir_cannot_hold_is_a_warning_naming_it() {
     let c = compile_yaml(&format!(
-        "{HEAD}paths:\n  /a:\n    get:\n      parameters: [{{name: filter, in: query, style: deepObject, schema: {{type: object}}}}]\n      responses: {{'204': {{description: none, content: {{application/json: {{schema: {{type: string}}}}}}}}}}\n"
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters: [{{name: filter, in: query, style: matrix, schema: {{type: object}}}}]\n      responses: {{'204': {{description: none, content: {{application/json: {{schema: {{type: string}}}}}}}}}}\n"
     ));
     assert!(!c.has_errors(), "{}", common::report(&c));
     let warnings: Vec<&str> =
         c.diagnostics.iter().filter(|d| d.code.as_str() == "W0101").map(|d| d.message.as_str()).collect();
-    assert!(warnings.iter().any(|w| w.contains("`style`") && w.contains("filter")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("`style` \"matrix\"") && w.contains("read as `form`")), "{warnings:?}");
     assert!(warnings.iter().any(|w| w.contains("204")), "{warnings:?}");
+    assert_eq!(c.ir.operations[0].parameters[0].encoding, None, "read in the default style");
+}
+
+#[test]
+fn parameter_styles_are_kept() {
+    use compiler::ir::{Encoding, ParameterLocation, Style};
+    let ir = clean(&format!(
+        "{HEAD}paths:
+  /a/{{id}}:
+    get:
+      parameters:
+        - {{name: id, in: path, required: true, style: label, schema: {{type: integer}}}}
+        - {{name: filter, in: query, style: deepObject, explode: true, schema: {{type: object}}}}
+        - {{name: tags, in: query, explode: false, schema: {{type: array, items: {{type: string}}}}}}
+        - {{name: ids, in: query, style: form, explode: true, schema: {{type: array, items: {{type: string}}}}}}
+        - {{name: raw, in: query, allowReserved: true, schema: {{type: string}}}}
+      responses: {{'204': {{description: none}}}}
+"
+    ));
+    let e: Vec<Option<Encoding>> = ir.operations[0].parameters.iter().map(|p| p.encoding).collect();
+    let enc = |style, explode, allow_reserved| Some(Encoding { style, explode, allow_reserved });
+    assert_eq!(
+        e,
+        [
+            enc(Style::Label, false, false),
+            enc(Style::DeepObject, true, false),
+            enc(Style::Form, false, false),
+            None, // as written, the defaults
+            enc(Style::Form, true, true),
+        ]
+    );
+    assert_eq!(Encoding::default_for(ParameterLocation::Header).style, Style::Simple);
+}
+
+#[test]
+fn webhooks_and_callbacks_are_requests_the_service_sends() {
+    use compiler::ir::ResourceKind;
+    use compiler::usage::{TypeRef, Usage, Usages};
+    let ir = clean(&format!(
+        "{HEAD}paths:
+  /subscriptions:
+    post:
+      operationId: subscribe
+      requestBody:
+        content: {{application/json: {{schema: {{$ref: '#/components/schemas/Subscription'}}}}}}
+      responses: {{'201': {{description: subscribed}}}}
+      callbacks:
+        onEvent:
+          '{{$request.body#/callbackUrl}}':
+            post:
+              operationId: eventCallback
+              requestBody:
+                content: {{application/json: {{schema: {{$ref: '#/components/schemas/Event'}}}}}}
+              responses: {{'200': {{description: received}}}}
+webhooks:
+  petAdopted:
+    post:
+      operationId: petAdopted
+      requestBody:
+        required: true
+        content: {{application/json: {{schema: {{$ref: '#/components/schemas/Event'}}}}}}
+      responses:
+        '200':
+          description: received
+          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Ack'}}}}}}
+components:
+  schemas:
+    Subscription: {{type: object, properties: {{callbackUrl: {{type: string, format: uri}}}}}}
+    Event: {{type: object, properties: {{id: {{type: string}}}}}}
+    Ack: {{type: object, properties: {{ok: {{type: boolean}}}}}}
+"
+    ));
+    let s = &ir.services[0];
+    assert_eq!(s.resources.len(), 1, "webhooks and callbacks are not endpoints");
+    let hooks = ir.resource(s.webhooks.expect("webhooks"));
+    assert_eq!(hooks.kind, ResourceKind::Webhooks);
+    let hook = ir.operation(hooks.operations[0]);
+    assert_eq!((hook.path.as_str(), hook.operation_id.as_deref()), ("petAdopted", Some("petAdopted")));
+    let subscribe = ir.operation(ir.resource(s.resources[0]).operations[0]);
+    let cb = ir.resource(subscribe.callbacks[0]);
+    assert_eq!(cb.type_name, "onEvent");
+    assert!(matches!(cb.kind, ResourceKind::Callback(_)));
+    assert_eq!(ir.operation(cb.operations[0]).path, "{$request.body#/callbackUrl}", "kept as written");
+    // Their payloads travel towards the consumers; what receivers answer travels back.
+    let usages = Usages::of(&ir);
+    let model = |name: &str| {
+        TypeRef::Model(compiler::ir::ModelId(ir.models.iter().position(|m| m.name == name).unwrap() as u32))
+    };
+    assert_eq!(usages.get(model("Event")), Usage::RESPONSE);
+    assert_eq!(usages.get(model("Ack")), Usage::REQUEST);
+    assert_eq!(usages.get(model("Subscription")), Usage::REQUEST);
+}
+
+#[test]
+fn every_object_may_live_in_another_file() {
+    let api = "openapi: 3.1.0
+info: {title: Pets, version: '1.0'}
+paths:
+  /pets:
+    $ref: './paths/pets.yaml'
+  /pets/{id}:
+    get:
+      operationId: showPet
+      parameters: [{$ref: './parameters.yaml#/id'}, {$ref: './parameters.yaml#/verbose'}]
+      responses:
+        '200': {$ref: './responses.yaml#/Pet'}
+";
+    let paths = "get:
+  operationId: listPets
+  parameters: [{$ref: '../parameters.yaml#/limit'}]
+  responses:
+    '200': {$ref: '../responses.yaml#/Pets'}
+post:
+  operationId: createPet
+  requestBody: {$ref: '../bodies.yaml#/PetForm'}
+  responses: {'201': {$ref: '../responses.yaml#/Pet'}}
+";
+    let parameters = "id: {name: id, in: path, required: true, schema: {type: string, format: uuid}}
+limit: {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}}
+verbose: {$ref: '#/limit2'}
+limit2: {name: verbose, in: query, schema: {type: boolean}}
+";
+    let responses = "Pet:
+  description: a pet
+  headers: {ETag: {$ref: './headers.yaml#/ETag'}}
+  content: {application/json: {schema: {$ref: './schemas.yaml#/Pet'}}}
+Pets:
+  description: pets
+  content: {application/json: {schema: {type: array, items: {$ref: './schemas.yaml#/Pet'}}}}
+";
+    let bodies = "PetForm: {required: true, content: {application/json: {schema: {$ref: './schemas.yaml#/Pet'}}}}\n";
+    let headers = "ETag: {required: true, schema: {type: string}}\n";
+    let schemas = "Pet: {type: object, required: [name], properties: {name: {type: string}}}\n";
+    let c = compile_files(&[
+        ("specs/api.yaml", api),
+        ("specs/paths/pets.yaml", paths),
+        ("specs/parameters.yaml", parameters),
+        ("specs/responses.yaml", responses),
+        ("specs/bodies.yaml", bodies),
+        ("specs/headers.yaml", headers),
+        ("specs/schemas.yaml", schemas),
+    ]);
+    assert!(!c.has_errors(), "{}", common::report(&c));
+    let ir = &c.ir;
+    let op = |id: &str| ir.operations.iter().find(|o| o.operation_id.as_deref() == Some(id)).unwrap();
+    let list = op("listPets");
+    assert_eq!(list.path, "/pets");
+    assert_eq!(list.parameters[0].name, "limit");
+    assert_eq!(list.parameters[0].constraints.value.max.as_ref().map(|m| m.value.to_string()).as_deref(), Some("100"));
+    assert_eq!(ty(ir, &list.responses[0].content[0].ty), "[Pet]");
+    let create = op("createPet");
+    assert!(create.body.as_ref().is_some_and(|b| b.required));
+    let show = op("showPet");
+    let names: Vec<&str> = show.parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["id", "verbose"]);
+    assert_eq!(show.responses[0].headers[0].name, "ETag");
+    // Positions are in the file each object was read from.
+    let at = |site| {
+        let loc = c.map.get(site).unwrap();
+        let file = c.sources.get(loc.file);
+        let (line, _) = file.line_col(loc.span.start);
+        format!("{}:{line}", file.name)
+    };
+    let sid = compiler::ir::OperationId(
+        ir.operations.iter().position(|o| o.operation_id.as_deref() == Some("showPet")).unwrap() as u32,
+    );
+    assert_eq!(at(compiler::ir::Site::Parameter(sid, 1)), "specs/parameters.yaml:4");
+    assert_eq!(at(compiler::ir::Site::ResponseType(sid, 0)), "specs/responses.yaml:2");
+
+    // A mistake in another file is reported there.
+    let bad_params = "id: {name: id, in: body, schema: {type: string}}\n";
+    let c = compile_files(&[
+        (
+            "specs/api.yaml",
+            "openapi: 3.1.0\ninfo: {title: P, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{$ref: './parameters.yaml#/id'}]\n      responses: {'204': {description: none}}\n",
+        ),
+        ("specs/parameters.yaml", bad_params),
+    ]);
+    let errors: Vec<String> = c
+        .errors()
+        .map(|d| {
+            let file = c.sources.get(d.primary.loc.file);
+            let (line, col) = file.line_col(d.primary.loc.span.start);
+            format!("{} {}:{line}:{col}", d.code.as_str(), file.name)
+        })
+        .collect();
+    assert_eq!(errors, ["E0010 specs/parameters.yaml:1:20"], "{}", common::report(&c));
+}
+
+#[test]
+fn urls_resolve_through_imports_and_never_the_network() {
+    let api = "openapi: 3.1.0
+info: {title: Pets, version: '1.0'}
+paths:
+  /pets:
+    get:
+      parameters: [{$ref: 'https://specs.example.com/common/parameters.yaml#/limit'}]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: 'https://schemas.example.com/pet.yaml#/Pet'}}}}
+";
+    let inputs = |extra: bool| {
+        let mut files = vec![
+            ("specs/api.yaml", api),
+            ("vendor/common/parameters.yaml", "limit: {name: limit, in: query, schema: {type: integer}}\n"),
+        ];
+        if extra {
+            files.push(("vendor/pet.yaml", "Pet: {type: object, properties: {name: {type: string}}}\n"));
+        }
+        files.into_iter().map(|(n, t)| Input { name: n.into(), bytes: t.as_bytes().to_vec() }).collect::<Vec<_>>()
+    };
+    let config = Config {
+        imports: [
+            ("https://specs.example.com/".to_string(), "vendor".to_string()),
+            ("https://schemas.example.com/pet.yaml".to_string(), "vendor/pet.yaml".to_string()),
+        ]
+        .into_iter()
+        .collect(),
+        ..Config::default()
+    };
+    let c = compiler::compile(inputs(true), &config, &mut NoLoader);
+    assert!(!c.has_errors(), "{}", common::report(&c));
+    assert_eq!(c.ir.operations[0].parameters[0].name, "limit");
+    assert_eq!(ty(&c.ir, &c.ir.operations[0].responses[0].content[0].ty), "Pet");
+    // Without the mapping, the reference is an error at itself, with what to write.
+    let c = compiler::compile(inputs(true), &Config::default(), &mut NoLoader);
+    let e = c.errors().find(|d| d.code == Code::E0102).expect("unresolved");
+    assert!(e.message.contains("never fetches"), "{}", e.message);
+    assert!(e.help.as_deref().is_some_and(|h| h.contains("[imports]")), "{:?}", e.help);
 }
 
 fn compile_files(files: &[(&str, &str)]) -> Compilation {

@@ -121,6 +121,10 @@ rules! {
     DISCRIMINATOR_VALUE_CHANGED Breaking "clients and servers" "a union member's discriminator value changed";
     UNION_DEFAULT_ADDED NonBreaking "" "a union got a default member";
     UNION_DEFAULT_CHANGED Breaking "clients and servers" "a union's default member changed or was removed";
+    WEBHOOK_ADDED NonBreaking "" "a webhook (a request the service sends to its consumers) was added";
+    WEBHOOK_REMOVED Breaking "consumers" "a webhook was removed: consumers that wait for it are never called";
+    CALLBACK_ADDED NonBreaking "" "a callback of an operation (a request the service sends to a URL the client gave) was added";
+    CALLBACK_REMOVED Breaking "clients" "a callback was removed: clients that wait for it are never called";
     RESOURCE_ADDED NonBreaking "" "a resource was added";
     RESOURCE_REMOVED Breaking "clients" "a resource was removed";
     OPERATION_ADDED NonBreaking "" "an operation was added";
@@ -128,18 +132,21 @@ rules! {
     OPERATION_MOVED Breaking "clients" "an operation's path changed: clients call the old path";
     OPERATION_DOC_CHANGED NonBreaking "" "the description, an attribute or the deprecation of an operation changed";
     DOC_CHANGED NonBreaking "" "the description, example, plural, an attribute or the deprecation of a field, enum value, union type, header, parameter, body, response or resource changed";
-    BODY_ADDED Breaking "clients" "an operation now takes a body";
+    BODY_ADDED Breaking/NonBreaking "clients" "an operation now takes a body (a webhook now carries one: its receivers may ignore it)";
     BODY_REMOVED Breaking "clients" "an operation no longer takes a body";
+    BODY_NOW_REQUIRED Breaking/NonBreaking "clients" "a body became required: old clients may omit it (a webhook's receivers get it always)";
+    BODY_NOW_OPTIONAL NonBreaking/Breaking "webhook and callback receivers" "a body became optional (a webhook's receivers may get none)";
     BODY_TYPE_CHANGED Breaking "clients" "an operation's body type changed";
     MEDIA_TYPE_ADDED NonBreaking "" "a body or a response can now also be in another media type";
     MEDIA_TYPE_REMOVED Breaking "clients" "a body or a response can no longer be in a media type: clients that send it, or ask for it, break";
-    PARAMETER_ADDED_REQUIRED Breaking "clients" "a required parameter without a default was added";
+    PARAMETER_ADDED_REQUIRED Breaking/NonBreaking "clients" "a required parameter without a default was added (a webhook's receivers just get one more)";
     PARAMETER_ADDED_OPTIONAL NonBreaking "" "an optional parameter, or a required one with a default, was added";
     PARAMETER_REMOVED Breaking "clients" "a parameter was removed: clients that send it may be rejected";
     PARAMETER_TYPE_CHANGED Breaking "clients" "a parameter's type changed";
     PARAMETER_LOCATION_CHANGED Breaking "clients" "a parameter moved (path, query, form, header)";
-    PARAMETER_NOW_REQUIRED Breaking "clients" "a parameter became required";
-    PARAMETER_NOW_OPTIONAL NonBreaking "" "a parameter became optional";
+    PARAMETER_ENCODING_CHANGED Breaking "clients" "a parameter is written differently (OpenAPI's style, explode or allowReserved): readers parse the old form";
+    PARAMETER_NOW_REQUIRED Breaking/NonBreaking "clients" "a parameter became required (a webhook's receivers get it always)";
+    PARAMETER_NOW_OPTIONAL NonBreaking/Breaking "webhook and callback receivers" "a parameter became optional (a webhook's receivers may not get it)";
     RESPONSE_ADDED NonBreaking "" "a response code was added";
     RESPONSE_REMOVED Breaking "clients" "a response code was removed";
     RESPONSE_TYPE_CHANGED Breaking "clients" "a response's type changed";
@@ -231,6 +238,28 @@ impl Rule {
                  widening breaks nobody sending requests and may break readers of responses; a \
                  narrowing the reverse."
             }
+            "WEBHOOK_ADDED"
+            | "WEBHOOK_REMOVED"
+            | "CALLBACK_ADDED"
+            | "CALLBACK_REMOVED"
+            | "BODY_ADDED"
+            | "BODY_NOW_REQUIRED"
+            | "BODY_NOW_OPTIONAL"
+            | "PARAMETER_ADDED_REQUIRED"
+            | "PARAMETER_NOW_REQUIRED"
+            | "PARAMETER_NOW_OPTIONAL" => {
+                "OpenAPI's webhooks and callbacks are requests the service sends, and its consumers \
+                 serve: there the roles turn round. What a webhook's request carries travels like a \
+                 response (the service writes it, consumers read it), and what its receivers answer \
+                 like a request, so a change is classed as it would be on the other side: a required \
+                 parameter or field added to a webhook breaks nobody, one removed or made optional \
+                 breaks the receivers that expect it. In the classes above, \"requests\" are the \
+                 requests of the service's own operations, \"responses\" those of its webhooks and \
+                 callbacks. Webhooks are matched by name and method, callbacks by name, their \
+                 requests by expression and method. oasdiff compares a webhook as an operation the \
+                 reader of the document serves, and so calls a webhook body that became required \
+                 breaking; apigen does not."
+            }
             "DOC_CHANGED" | "TYPE_DOC_CHANGED" | "OPERATION_DOC_CHANGED" | "SERVICE_DOC_CHANGED" => {
                 "Documentation never reaches the wire, but a changelog lists it: as apibuilder's \
                  ServiceDiff does, each description, plural, example, attribute (its value, \
@@ -294,6 +323,7 @@ pub fn diff(base: (&Ir, &SourceMap), current: (&Ir, &SourceMap)) -> Vec<Change> 
         ua: Usages::of(base.0),
         ub: Usages::of(current.0),
         dir: Usage::BOTH,
+        flip: false,
         out: Vec::new(),
     };
     let services = |ir: &Ir| -> BTreeMap<String, ServiceId> {
@@ -362,6 +392,8 @@ struct Differ<'a> {
     ub: Usages,
     /// Which way the element being compared travels.
     dir: Usage,
+    /// Within a webhook or callback, which the service sends: requests and responses swap.
+    flip: bool,
     out: Vec<Change>,
 }
 
@@ -382,7 +414,8 @@ fn shown(v: &Option<String>) -> String {
 impl Differ<'_> {
     fn push(&mut self, id: &str, element: String, message: String, loc: Option<(Side, Loc)>) {
         let rule = rule_of(id);
-        let class = rule.class_for(self.dir);
+        let dir = if self.flip { Usage { request: self.dir.response, response: self.dir.request } } else { self.dir };
+        let class = rule.class_for(dir);
         self.out.push(Change { rule, class, element, message, loc, allowed: None });
     }
 
@@ -562,6 +595,7 @@ impl Differ<'_> {
         self.unions(key, s, t);
         self.dir = Usage::BOTH;
         self.resources(key, s, t);
+        self.webhooks(key, s, t);
         self.dir = Usage::BOTH;
     }
 
@@ -1444,6 +1478,56 @@ impl Differ<'_> {
         }
     }
 
+    /// OpenAPI webhooks, matched by name and method.
+    fn webhooks(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (wa, wb) = (self.a.service(s).webhooks, self.b.service(t).webhooks);
+        if wa.is_none() && wb.is_none() {
+            return;
+        }
+        self.sent(&format!("{key}.webhooks"), "webhook", ("WEBHOOK_ADDED", "WEBHOOK_REMOVED"), (wa, s), (wb, t));
+    }
+
+    /// The requests a service sends (its webhooks, or an operation's callback), matched by
+    /// method and path (a webhook's name, a callback's expression), compared with requests and
+    /// responses swapped.
+    fn sent(
+        &mut self,
+        el: &str,
+        what: &str,
+        (added, removed): (&str, &str),
+        (ra, s): (Option<ResourceId>, ServiceId),
+        (rb, t): (Option<ResourceId>, ServiceId),
+    ) {
+        let (a, b) = (self.a, self.b);
+        let label = |op: &Operation| format!("{} {}", op.method.as_str(), op.path);
+        let ops = |ir: &Ir, r: Option<ResourceId>| -> BTreeMap<String, OperationId> {
+            r.map(|r| ir.resource(r).operations.iter().map(|o| (label(ir.operation(*o)), *o)).collect())
+                .unwrap_or_default()
+        };
+        let (xs, ys) = (ops(a, ra), ops(b, rb));
+        for (k, &oa) in &xs {
+            match ys.get(k) {
+                None => self.removed(
+                    removed,
+                    format!("{el}.{k}"),
+                    format!("{what} `{k}` was removed"),
+                    Site::OperationMethod(oa),
+                ),
+                Some(&ob) => {
+                    let flip = self.flip;
+                    self.flip = !flip;
+                    self.operation(&format!("{el}.{k}"), &format!("{what} `{k}`"), (oa, s), (ob, t));
+                    self.flip = flip;
+                }
+            }
+        }
+        for (k, &ob) in &ys {
+            if !xs.contains_key(k) {
+                self.added(added, format!("{el}.{k}"), format!("{what} `{k}` was added"), Site::OperationMethod(ob));
+            }
+        }
+    }
+
     fn operation(
         &mut self,
         el: &str,
@@ -1460,6 +1544,7 @@ impl Differ<'_> {
             Docs::of(&y.description, &y.deprecation, &y.attributes),
             Site::OperationMethod(ob),
         );
+        self.dir = Usage::REQUEST;
         match (&x.body, &y.body) {
             (None, Some(_)) => {
                 self.added("BODY_ADDED", format!("{el}.body"), format!("a body was added to {label}"), Site::Body(ob))
@@ -1471,7 +1556,13 @@ impl Differ<'_> {
                 Site::Body(oa),
             ),
             (Some(bx), Some(by)) => {
-                self.dir = Usage::REQUEST;
+                if !bx.required && by.required {
+                    let message = format!("the body of {label} is now required");
+                    self.added("BODY_NOW_REQUIRED", format!("{el}.body"), message, Site::Body(ob));
+                } else if bx.required && !by.required {
+                    let message = format!("the body of {label} is no longer required");
+                    self.added("BODY_NOW_OPTIONAL", format!("{el}.body"), message, Site::Body(ob));
+                }
                 self.contents(
                     "BODY_TYPE_CHANGED",
                     &format!("{el}.body"),
@@ -1492,6 +1583,7 @@ impl Differ<'_> {
             }
             (None, None) => {}
         }
+        self.dir = Usage::REQUEST;
         for (i, p) in x.parameters.iter().enumerate() {
             let pel = format!("{el}.parameters.{}", p.name);
             let plabel = format!("parameter `{}` of {label}", p.name);
@@ -1508,7 +1600,6 @@ impl Differ<'_> {
                 continue;
             };
             let o = &y.parameters[j];
-            self.dir = Usage::REQUEST;
             let text = p.location != ParameterLocation::Form && o.location != ParameterLocation::Form;
             self.value_type(
                 "PARAMETER_TYPE_CHANGED",
@@ -1524,6 +1615,20 @@ impl Differ<'_> {
                     "PARAMETER_LOCATION_CHANGED",
                     pel.clone(),
                     format!("{plabel} moved from the {} to the {}", p.location.as_str(), o.location.as_str()),
+                    Site::Parameter(ob, j),
+                );
+            } else if p.encoding().differs_for(&o.encoding(), &o.ty) || p.encoding().differs_for(&o.encoding(), &p.ty) {
+                let shown = |e: Encoding| {
+                    let mut text = format!("style `{}`, explode {}", e.style.as_str(), e.explode);
+                    if e.allow_reserved {
+                        text.push_str(", reserved characters allowed");
+                    }
+                    text
+                };
+                self.added(
+                    "PARAMETER_ENCODING_CHANGED",
+                    pel.clone(),
+                    format!("{plabel} is now written with {} (was {})", shown(o.encoding()), shown(p.encoding())),
                     Site::Parameter(ob, j),
                 );
             }
@@ -1545,7 +1650,6 @@ impl Differ<'_> {
             self.default_change(&pel, &plabel, p.presence.default(), o.presence.default(), Site::Parameter(ob, j));
             self.constraints(&pel, &plabel, &p.constraints, &o.constraints, Site::Parameter(ob, j));
             self.docs("DOC_CHANGED", &pel, &plabel, Docs::parameter(p), Docs::parameter(o), Site::Parameter(ob, j));
-            self.dir = Usage::BOTH;
         }
         for (j, o) in y.parameters.iter().enumerate() {
             let matched = x.parameters.iter().any(|p| p.name == o.name)
@@ -1574,6 +1678,7 @@ impl Differ<'_> {
                 }
             }
         }
+        self.dir = Usage::RESPONSE;
         let code = |c: ResponseCode| c.to_string();
         for (i, r) in x.responses.iter().enumerate() {
             let rel = format!("{el}.responses.{}", code(r.code));
@@ -1586,7 +1691,6 @@ impl Differ<'_> {
                 ),
                 Some(j) => {
                     let o = &y.responses[j];
-                    self.dir = Usage::RESPONSE;
                     self.contents(
                         "RESPONSE_TYPE_CHANGED",
                         &rel,
@@ -1595,7 +1699,6 @@ impl Differ<'_> {
                         (&o.content, t),
                         (Site::Response(oa, i), Site::ResponseType(ob, j)),
                     );
-                    self.dir = Usage::BOTH;
                     self.docs(
                         "DOC_CHANGED",
                         &rel,
@@ -1625,6 +1728,47 @@ impl Differ<'_> {
                     format!("{el}.responses.{}", code(o.code)),
                     format!("response `{}` of {label} was added", code(o.code)),
                     Site::Response(ob, j),
+                );
+            }
+        }
+        self.dir = Usage::BOTH;
+        self.callbacks(el, label, (x, s), (y, t));
+    }
+
+    /// An operation's callbacks, matched by name.
+    fn callbacks(&mut self, el: &str, label: &str, (x, s): (&Operation, ServiceId), (y, t): (&Operation, ServiceId)) {
+        let (a, b) = (self.a, self.b);
+        let named = |ir: &Ir, op: &Operation| -> BTreeMap<String, ResourceId> {
+            op.callbacks.iter().map(|r| (ir.resource(*r).type_name.clone(), *r)).collect()
+        };
+        let (xs, ys) = (named(a, x), named(b, y));
+        for (name, &ra) in &xs {
+            let cel = format!("{el}.callbacks.{name}");
+            match ys.get(name) {
+                None => {
+                    self.removed(
+                        "CALLBACK_REMOVED",
+                        cel,
+                        format!("callback `{name}` of {label} was removed"),
+                        Site::Resource(ra),
+                    );
+                }
+                Some(&rb) => self.sent(
+                    &cel,
+                    &format!("callback `{name}` of {label}:"),
+                    ("CALLBACK_ADDED", "CALLBACK_REMOVED"),
+                    (Some(ra), s),
+                    (Some(rb), t),
+                ),
+            }
+        }
+        for (name, &rb) in &ys {
+            if !xs.contains_key(name) {
+                self.added(
+                    "CALLBACK_ADDED",
+                    format!("{el}.callbacks.{name}"),
+                    format!("callback `{name}` was added to {label}"),
+                    Site::Resource(rb),
                 );
             }
         }

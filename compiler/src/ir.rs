@@ -137,6 +137,10 @@ pub struct Service {
     pub unions: Vec<UnionId>,
     pub interfaces: Vec<InterfaceId>,
     pub resources: Vec<ResourceId>,
+    /// OpenAPI `webhooks`: the requests the service sends to its consumers, as the operations of
+    /// a resource of kind [`ResourceKind::Webhooks`] that is not among `resources`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<ResourceId>,
     pub annotations: Vec<Annotation>,
     pub attributes: Vec<Attribute>,
 }
@@ -163,6 +167,7 @@ impl Service {
             unions: Vec::new(),
             interfaces: Vec::new(),
             resources: Vec::new(),
+            webhooks: None,
             annotations: Vec::new(),
             attributes: Vec::new(),
         }
@@ -672,6 +677,36 @@ pub struct Resource {
     pub operations: Vec<OperationId>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
+    /// Whether the service serves these operations or sends them.
+    #[serde(skip_serializing_if = "ResourceKind::is_endpoints")]
+    pub kind: ResourceKind,
+}
+
+/// Who serves a resource's operations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum ResourceKind {
+    /// Endpoints the service serves: every resource of `Service::resources`.
+    #[default]
+    Endpoints,
+    /// OpenAPI `webhooks`: requests the service sends to its consumers; each operation's path is
+    /// the webhook's name.
+    Webhooks,
+    /// A callback of an operation (OpenAPI `callbacks`): requests the service sends to a URL the
+    /// operation's request gives; the resource's type name is the callback's, each operation's
+    /// path its runtime expression as written (`{$request.body#/callbackUrl}`).
+    Callback(OperationId),
+}
+
+impl ResourceKind {
+    pub fn is_endpoints(&self) -> bool {
+        *self == ResourceKind::Endpoints
+    }
+
+    /// Whether the service sends these requests rather than serves them: in them, bodies and
+    /// parameters travel towards the API's consumers and responses come back from them.
+    pub fn is_outbound(&self) -> bool {
+        !self.is_endpoints()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -773,6 +808,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// `None`: what the service requires; `Some` overrides it (`Some(Security::default())` is public).
     pub security: Option<Security>,
+    /// OpenAPI callbacks: resources of kind [`ResourceKind::Callback`], by callback name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<ResourceId>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
 }
@@ -857,6 +895,108 @@ pub struct Parameter {
     pub deprecation: Option<Deprecation>,
     /// True when the parameter was not declared but inferred from a `:name` path segment.
     pub inferred: bool,
+    /// How the value is written (OpenAPI's `style`, `explode`, `allowReserved`); `None`: the
+    /// location's default, which is all apibuilder has (see [`Encoding::default_for`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+}
+
+impl Parameter {
+    /// How the value is written: as declared, or the location's default.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding.unwrap_or_else(|| Encoding::default_for(self.location))
+    }
+}
+
+/// OpenAPI's serialization of a parameter: `style`, `explode`, `allowReserved`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Encoding {
+    pub style: Style,
+    pub explode: bool,
+    pub allow_reserved: bool,
+}
+
+impl Encoding {
+    /// OpenAPI's defaults: `form`, exploded, in a query or cookie (and apibuilder's form
+    /// parameters); `simple`, not exploded, in a path or header.
+    pub fn default_for(location: ParameterLocation) -> Encoding {
+        let style = match location {
+            ParameterLocation::Query | ParameterLocation::Cookie | ParameterLocation::Form => Style::Form,
+            ParameterLocation::Path | ParameterLocation::Header => Style::Simple,
+        };
+        Encoding { style, explode: style == Style::Form, allow_reserved: false }
+    }
+
+    /// Whether two encodings write a value of this type differently. A scalar reads the same
+    /// in every style but `label` and `matrix` (`.5`, `;id=5`), and `explode` only changes lists
+    /// and objects; `allowReserved` changes what a client may leave unescaped.
+    pub fn differs_for(&self, other: &Encoding, ty: &Type) -> bool {
+        let structured = !matches!(ty, Type::Primitive(p) if !matches!(p, Primitive::Object | Primitive::Json))
+            && !matches!(ty, Type::Enum(_));
+        let shown = |e: &Encoding| {
+            let style =
+                if structured || matches!(e.style, Style::Label | Style::Matrix) { Some(e.style) } else { None };
+            (style, structured && e.explode)
+        };
+        shown(self) != shown(other) || self.allow_reserved != other.allow_reserved
+    }
+}
+
+/// A parameter's `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Style {
+    Form,
+    Simple,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    /// OpenAPI 3.2's `cookie` style.
+    Cookie,
+}
+
+impl Style {
+    pub fn parse(text: &str) -> Option<Style> {
+        Some(match text {
+            "form" => Style::Form,
+            "simple" => Style::Simple,
+            "label" => Style::Label,
+            "matrix" => Style::Matrix,
+            "spaceDelimited" => Style::SpaceDelimited,
+            "pipeDelimited" => Style::PipeDelimited,
+            "deepObject" => Style::DeepObject,
+            "cookie" => Style::Cookie,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Form => "form",
+            Style::Simple => "simple",
+            Style::Label => "label",
+            Style::Matrix => "matrix",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::DeepObject => "deepObject",
+            Style::Cookie => "cookie",
+        }
+    }
+
+    /// The styles OpenAPI allows in each location.
+    pub fn allowed_in(self, location: ParameterLocation) -> bool {
+        match location {
+            ParameterLocation::Path => matches!(self, Style::Simple | Style::Label | Style::Matrix),
+            ParameterLocation::Query => {
+                matches!(self, Style::Form | Style::SpaceDelimited | Style::PipeDelimited | Style::DeepObject)
+            }
+            ParameterLocation::Header => self == Style::Simple,
+            ParameterLocation::Cookie => matches!(self, Style::Form | Style::Cookie),
+            ParameterLocation::Form => self == Style::Form,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

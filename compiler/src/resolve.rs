@@ -232,6 +232,9 @@ pub(crate) fn resolve(c: &mut Compiler<'_>) {
         // OpenAPI resources group operations by tag; a model, enum or union of that name is
         // their type, else they have none (the tag's name, unresolved).
         if ir.services[sid.index()].format == SourceFormat::OpenApi {
+            if ir.resources[r].kind.is_outbound() {
+                continue;
+            }
             if let Ok(ty @ (Type::Model(_) | Type::Enum(_) | Type::Union(_))) = resolved {
                 ir.resources[r].ty = ty;
             }

@@ -4,7 +4,8 @@
 //! nobody; the same field added to a request body breaks every old client.
 //!
 //! Computed from the operations: bodies, parameters and service headers are requests; response
-//! payloads and headers are responses; a type reached from either is that too, through fields
+//! payloads and headers are responses (the other way round in webhooks and callbacks, which the
+//! service sends and its consumers answer); a type reached from either is that too, through fields
 //! (a `readOnly` field travels in responses only, a `writeOnly` one in requests only), list and
 //! map elements, union members, and interfaces (an interface travels wherever its implementors
 //! do; where one is used as a type, which apibuilder forbids and OpenAPI lowering does not
@@ -96,18 +97,24 @@ impl Usages {
             }
         }
         for op in &ir.operations {
+            // A webhook or callback is a request the service sends: its consumers read it.
+            let (request, response) = if ir.resource(op.resource).kind.is_outbound() {
+                (Usage::RESPONSE, Usage::REQUEST)
+            } else {
+                (Usage::REQUEST, Usage::RESPONSE)
+            };
             for p in &op.parameters {
-                w.reach(&p.ty, Usage::REQUEST);
+                w.reach(&p.ty, request);
             }
             for c in op.body.iter().flat_map(|b| &b.content) {
-                w.reach(&c.ty, Usage::REQUEST);
+                w.reach(&c.ty, request);
             }
             for r in &op.responses {
                 for c in &r.content {
-                    w.reach(&c.ty, Usage::RESPONSE);
+                    w.reach(&c.ty, response);
                 }
                 for h in &r.headers {
-                    w.reach(&h.ty, Usage::RESPONSE);
+                    w.reach(&h.ty, response);
                 }
             }
         }

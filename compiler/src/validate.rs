@@ -113,7 +113,7 @@ impl V<'_> {
             s.resources.iter().map(|r| (ir.resource(*r).plural.clone(), Site::Resource(*r))),
             "resource with plural",
         );
-        for &id in &s.resources {
+        for &id in s.resources.iter().chain(&s.webhooks) {
             self.resource(id);
         }
     }
@@ -772,7 +772,7 @@ impl V<'_> {
     fn resource(&mut self, rid: ResourceId) {
         let ir = self.ir;
         let r = ir.resource(rid);
-        if r.operations.is_empty() {
+        if r.operations.is_empty() && !r.kind.is_outbound() {
             self.emit(
                 Site::Resource(rid),
                 Code::E0048,
@@ -782,6 +782,9 @@ impl V<'_> {
         }
         for &oid in &r.operations {
             self.operation(oid, r);
+            for &cb in &ir.operation(oid).callbacks {
+                self.resource(cb);
+            }
         }
     }
 

@@ -10,7 +10,7 @@ pub mod plan;
 pub mod rust;
 pub mod server;
 
-use compiler::ir::{Ir, JSON, ParameterLocation, Primitive, ServiceId, SourceFormat, Type};
+use compiler::ir::{Encoding, Ir, JSON, ParameterLocation, Primitive, ServiceId, SourceFormat, Type};
 use proc_macro2::TokenStream;
 
 /// The first line of every generated file; `apigen update` refuses to overwrite a file without it.
@@ -271,6 +271,20 @@ fn check_supported(ir: &Ir, sid: ServiceId, generator: Generator) -> Result<(), 
         if let Some(p) = op.parameters.iter().find(|p| p.location == ParameterLocation::Cookie) {
             return Err(unsupported(format!("the cookie parameter `{}` of {what}", p.name)));
         }
+        // A style other than the location's default writes the value differently on the wire.
+        if let Some(p) =
+            op.parameters.iter().find(|p| p.encoding().differs_for(&Encoding::default_for(p.location), &p.ty))
+        {
+            let (e, default) = (p.encoding(), Encoding::default_for(p.location));
+            let how = if e.style != default.style {
+                format!("the `{}` style", e.style.as_str())
+            } else if e.explode != default.explode {
+                format!("`explode: {}`", e.explode)
+            } else {
+                "`allowReserved`".to_string()
+            };
+            return Err(unsupported(format!("{how} of parameter `{}` of {what}", p.name)));
+        }
         if let Some(p) = op.parameters.iter().find(|p| rust::replaced(ir, p.ty.innermost()).is_some()) {
             return Err(unsupported(format!("the replaced type of parameter `{}` of {what}", p.name)));
         }
@@ -387,6 +401,15 @@ mod tests {
         let mut object = ir();
         object.operations[0].parameters[0].ty = Type::Map(Box::new(Type::Primitive(Primitive::String)));
         assert!(refused(&object).contains("the structured query parameter `q`"));
+        let mut piped = ir();
+        piped.operations[0].parameters[0].ty = Type::List(Box::new(Type::Primitive(Primitive::String)));
+        assert!(generate(&piped, sid, Generator::Server).is_ok(), "a list in the default style");
+        piped.operations[0].parameters[0].encoding =
+            Some(Encoding { style: compiler::ir::Style::PipeDelimited, explode: false, allow_reserved: false });
+        assert!(refused(&piped).contains("the `pipeDelimited` style of parameter `q` of `GET /orders`"));
+        // A scalar reads the same in it.
+        piped.operations[0].parameters[0].ty = Type::Primitive(Primitive::String);
+        assert!(generate(&piped, sid, Generator::Server).is_ok());
         let mut text = ir();
         text.operations[0].responses[0].content = vec![Content::new("text/plain", Type::Primitive(Primitive::String))];
         assert!(refused(&text).contains("the media type `text/plain` of `GET /orders`"));

@@ -42,6 +42,7 @@ impl Compiler<'_> {
     pub fn add_inputs(&mut self, inputs: Vec<crate::Input>, loader: &mut dyn crate::Loader) {
         let mut order = Vec::new();
         let mut docs = openapi::Docs::default();
+        docs.imports = self.config.imports.clone();
         for input in inputs {
             let (file, tree) = self.parse_file(input.name, &input.bytes);
             if let Some((root, is_yaml)) = tree {
@@ -54,8 +55,12 @@ impl Compiler<'_> {
         while let Some(file) = queue.pop() {
             for name in docs.external_files(file) {
                 if docs.by_name(&name).is_some() || docs.failed(&name).is_some() {
-                    if let Some(f) = docs.by_name(&name) {
-                        docs.referenced.insert(f);
+                    // An input that is a part: the files it refers to are parts too.
+                    if let Some(f) = docs.by_name(&name)
+                        && docs.referenced.insert(f)
+                        && !docs.tree(f).is_some_and(openapi::is_openapi)
+                    {
+                        queue.push(f);
                     }
                     continue;
                 }

@@ -28,6 +28,18 @@ impl Reader<'_> {
         self.diags.last_mut().expect("just pushed")
     }
 
+    /// A problem at a place of any file (the reader's file is where it reads now).
+    pub fn error_at(
+        &mut self,
+        code: Code,
+        at: Loc,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(code, at.file, at.span, message, label));
+        self.diags.last_mut().expect("just pushed")
+    }
+
     /// Checks that `node` is an object whose keys are all in `allowed`. Unknown keys are reported
     /// (the object is still read); `None` means `node` is not an object at all.
     pub fn object<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<&'n Node> {

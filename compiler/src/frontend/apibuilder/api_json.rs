@@ -840,6 +840,7 @@ impl<'a> Lowering<'a, '_> {
             operations: Vec::new(),
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
+            kind: ResourceKind::Endpoints,
         };
         self.map.insert(Site::Resource(id), self.r.loc(m.key_span));
         self.ir.resources.push(resource);
@@ -947,6 +948,7 @@ impl<'a> Lowering<'a, '_> {
                         attributes: Vec::new(),
                         deprecation: None,
                         inferred: true,
+                        encoding: None,
                     });
                 }
             }
@@ -993,6 +995,7 @@ impl<'a> Lowering<'a, '_> {
             responses,
             security: None,
             operation_id: None,
+            callbacks: Vec::new(),
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
         };

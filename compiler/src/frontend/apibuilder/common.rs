@@ -145,6 +145,7 @@ pub(crate) fn parameter(ty: Type, name: &str, location: ParameterLocation, p: Pr
         attributes: p.attributes,
         deprecation: p.deprecation,
         inferred: false,
+        encoding: None,
     }
 }
 

@@ -417,6 +417,7 @@ impl Lower<'_, '_> {
             operations: Vec::new(),
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
+            kind: ResourceKind::Endpoints,
         };
         self.ir.resources.push(resource);
         self.ir.services[self.sid.index()].resources.push(id);
@@ -520,6 +521,7 @@ impl Lower<'_, '_> {
             responses,
             security: None,
             operation_id: None,
+            callbacks: Vec::new(),
         };
         self.ir.operations.push(op);
         self.ir.resources[resource.index()].operations.push(id);

@@ -8,8 +8,11 @@
 //! into resources by their first tag (else their first path segment). Whatever the IR cannot
 //! hold is a warning (W0101) naming it: never a silent skip.
 //!
-//! References are local (`#/components/...`); a reference to another file or URL is an error at
-//! the reference for now.
+//! References are local (`#/components/...`), to other files (relative to the referring file),
+//! or to URLs that `apigen.toml`'s `[imports]` maps to files; apigen never fetches one. Any
+//! object may be in another file: schemas, parameters, bodies, responses, headers, path items,
+//! callbacks; what is read from a file is positioned in it. Webhooks and callbacks become
+//! resources of their own kinds ([`ResourceKind`]): requests the service sends.
 
 pub(crate) mod refs;
 
@@ -33,6 +36,9 @@ pub(crate) struct Docs {
     failures: HashMap<String, String>,
     /// Files an OpenAPI document refers to.
     pub referenced: HashSet<FileId>,
+    /// `apigen.toml`'s `[imports]`: URLs that references may name, mapped to files (a URL
+    /// ending in `/` maps a folder of them).
+    pub imports: BTreeMap<String, String>,
 }
 
 impl Docs {
@@ -69,7 +75,7 @@ impl Docs {
                     for m in members {
                         if m.key == "$ref"
                             && let Some(text) = m.value.as_str()
-                            && let Some(name) = external_name(base, text)
+                            && let Some(name) = self.file_of(base, text)
                         {
                             out.insert(name);
                         }
@@ -81,6 +87,27 @@ impl Docs {
             }
         }
         out.into_iter().collect()
+    }
+
+    /// The file a reference names: a relative name resolved against the referring file's, or
+    /// a URL through `[imports]`; `None` for local references and URLs not imported.
+    pub fn file_of(&self, base: &str, reference: &str) -> Option<String> {
+        let file = reference.split('#').next().unwrap_or("");
+        if !file.contains("://") {
+            return external_name(base, reference);
+        }
+        if let Some(mapped) = self.imports.get(file) {
+            return Some(mapped.clone());
+        }
+        // The longest folder URL that holds it.
+        self.imports
+            .iter()
+            .filter(|(url, _)| url.ends_with('/') && file.starts_with(url.as_str()))
+            .max_by_key(|(url, _)| url.len())
+            .and_then(|(url, folder)| {
+                let folder = folder.trim_end_matches('/');
+                external_name(&format!("{folder}/"), &file[url.len()..])
+            })
     }
 }
 
@@ -187,6 +214,8 @@ pub(crate) struct Lowering<'a, 'd> {
     merging: Vec<String>,
     /// References already reported, by span start.
     reported: BTreeSet<u32>,
+    /// Every `operationId` (paths, webhooks, callbacks), where first used.
+    operation_ids: HashMap<String, Loc>,
 }
 
 /// Lowers one OpenAPI document. The caller has checked that `root` is an object.
@@ -213,6 +242,7 @@ pub(crate) fn lower<'a>(
         taken: BTreeSet::new(),
         merging: Vec::new(),
         reported: BTreeSet::new(),
+        operation_ids: HashMap::new(),
     };
     l.document();
     service
@@ -336,92 +366,98 @@ impl<'a> Lowering<'a, '_> {
         self.declare_components();
         self.lower_components();
         self.paths();
-        for key in ["webhooks"] {
-            if let Some(n) = root.get(key).filter(|n| n.as_object().is_some_and(|m| !m.is_empty())) {
-                self.warn(n.span, format!("`{key}` are not compiled yet: the IR holds no webhooks"), "dropped");
-            }
-        }
+        self.webhooks();
     }
 
     fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let mut out = Vec::new();
         let Some(schemes) = self.root.get("components").and_then(|c| c.get("securitySchemes")) else { return out };
         for m in schemes.as_object().unwrap_or(&[]) {
-            let Some(node) = self.deref(&m.value) else { continue };
-            let what = format!("security scheme `{}`", m.key);
-            let kind = match node.get("type").and_then(Node::as_str) {
-                Some("http") => SecuritySchemeKind::Http {
-                    scheme: node.get("scheme").and_then(Node::as_str).unwrap_or("bearer").to_lowercase(),
-                    bearer_format: self.r.opt_str(node, "bearerFormat", &what),
-                },
-                Some("apiKey") => {
-                    let location = match node.get("in").and_then(Node::as_str) {
-                        Some("query") => ApiKeyLocation::Query,
-                        Some("cookie") => ApiKeyLocation::Cookie,
-                        _ => ApiKeyLocation::Header,
-                    };
-                    SecuritySchemeKind::ApiKey {
-                        name: node.get("name").and_then(Node::as_str).unwrap_or("").to_string(),
-                        location,
-                    }
-                }
-                Some("oauth2") => {
-                    let mut flows = Vec::new();
-                    for f in node.get("flows").and_then(Node::as_object).unwrap_or(&[]) {
-                        let kind = match f.key.as_str() {
-                            "implicit" => OAuthFlowKind::Implicit,
-                            "password" => OAuthFlowKind::Password,
-                            "clientCredentials" => OAuthFlowKind::ClientCredentials,
-                            "authorizationCode" => OAuthFlowKind::AuthorizationCode,
-                            "deviceAuthorization" => OAuthFlowKind::DeviceAuthorization,
-                            other => {
-                                self.warn(f.key_span, format!("OAuth flow `{other}` of {what} is unknown"), "dropped");
-                                continue;
-                            }
-                        };
-                        let scopes = f
-                            .value
-                            .get("scopes")
-                            .and_then(Node::as_object)
-                            .unwrap_or(&[])
-                            .iter()
-                            .map(|s| (s.key.clone(), s.value.as_str().unwrap_or("").to_string()))
-                            .collect();
-                        flows.push(OAuthFlow {
-                            kind,
-                            authorization_url: f.value.get("authorizationUrl").and_then(Node::as_str).map(String::from),
-                            token_url: f.value.get("tokenUrl").and_then(Node::as_str).map(String::from),
-                            refresh_url: f.value.get("refreshUrl").and_then(Node::as_str).map(String::from),
-                            scopes,
-                        });
-                    }
-                    SecuritySchemeKind::OAuth2 { flows }
-                }
-                Some("openIdConnect") => SecuritySchemeKind::OpenIdConnect {
-                    url: node.get("openIdConnectUrl").and_then(Node::as_str).unwrap_or("").to_string(),
-                },
-                Some("mutualTLS") => SecuritySchemeKind::MutualTls,
-                other => {
-                    let span = node.get("type").map_or(m.key_span, |t| t.span);
-                    self.r.error(
-                        Code::E0010,
-                        span,
-                        format!(
-                            "{what} has type {}: expected http, apiKey, oauth2, openIdConnect or mutualTLS",
-                            other.map_or("none".to_string(), |o| format!("`{o}`"))
-                        ),
-                        "unknown security scheme type",
-                    );
-                    continue;
-                }
-            };
-            out.push(SecurityScheme {
-                name: m.key.clone(),
-                kind,
-                description: node.get("description").and_then(Node::as_str).map(String::from),
-            });
+            let Some((file, node)) = self.deref(&m.value) else { continue };
+            let back = self.enter(file);
+            // The key is in the document; a scheme in another file is reported at itself.
+            let at = if file == back { m.key_span } else { node.span };
+            if let Some(scheme) = self.security_scheme(m, node, at) {
+                out.push(scheme);
+            }
+            self.r.file = back;
         }
         out
+    }
+
+    fn security_scheme(&mut self, m: &Member, node: &Node, at: Span) -> Option<SecurityScheme> {
+        let what = format!("security scheme `{}`", m.key);
+        let kind = match node.get("type").and_then(Node::as_str) {
+            Some("http") => SecuritySchemeKind::Http {
+                scheme: node.get("scheme").and_then(Node::as_str).unwrap_or("bearer").to_lowercase(),
+                bearer_format: self.r.opt_str(node, "bearerFormat", &what),
+            },
+            Some("apiKey") => {
+                let location = match node.get("in").and_then(Node::as_str) {
+                    Some("query") => ApiKeyLocation::Query,
+                    Some("cookie") => ApiKeyLocation::Cookie,
+                    _ => ApiKeyLocation::Header,
+                };
+                SecuritySchemeKind::ApiKey {
+                    name: node.get("name").and_then(Node::as_str).unwrap_or("").to_string(),
+                    location,
+                }
+            }
+            Some("oauth2") => {
+                let mut flows = Vec::new();
+                for f in node.get("flows").and_then(Node::as_object).unwrap_or(&[]) {
+                    let kind = match f.key.as_str() {
+                        "implicit" => OAuthFlowKind::Implicit,
+                        "password" => OAuthFlowKind::Password,
+                        "clientCredentials" => OAuthFlowKind::ClientCredentials,
+                        "authorizationCode" => OAuthFlowKind::AuthorizationCode,
+                        "deviceAuthorization" => OAuthFlowKind::DeviceAuthorization,
+                        other => {
+                            self.warn(f.key_span, format!("OAuth flow `{other}` of {what} is unknown"), "dropped");
+                            continue;
+                        }
+                    };
+                    let scopes = f
+                        .value
+                        .get("scopes")
+                        .and_then(Node::as_object)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|s| (s.key.clone(), s.value.as_str().unwrap_or("").to_string()))
+                        .collect();
+                    flows.push(OAuthFlow {
+                        kind,
+                        authorization_url: f.value.get("authorizationUrl").and_then(Node::as_str).map(String::from),
+                        token_url: f.value.get("tokenUrl").and_then(Node::as_str).map(String::from),
+                        refresh_url: f.value.get("refreshUrl").and_then(Node::as_str).map(String::from),
+                        scopes,
+                    });
+                }
+                SecuritySchemeKind::OAuth2 { flows }
+            }
+            Some("openIdConnect") => SecuritySchemeKind::OpenIdConnect {
+                url: node.get("openIdConnectUrl").and_then(Node::as_str).unwrap_or("").to_string(),
+            },
+            Some("mutualTLS") => SecuritySchemeKind::MutualTls,
+            other => {
+                let span = node.get("type").map_or(at, |t| t.span);
+                self.r.error(
+                    Code::E0010,
+                    span,
+                    format!(
+                        "{what} has type {}: expected http, apiKey, oauth2, openIdConnect or mutualTLS",
+                        other.map_or("none".to_string(), |o| format!("`{o}`"))
+                    ),
+                    "unknown security scheme type",
+                );
+                return None;
+            }
+        };
+        Some(SecurityScheme {
+            name: m.key.clone(),
+            kind,
+            description: node.get("description").and_then(Node::as_str).map(String::from),
+        })
     }
 
     fn security(&mut self, node: &Node) -> Security {
@@ -448,43 +484,46 @@ impl<'a> Lowering<'a, '_> {
         Security { alternatives }
     }
 
-    /// Follows `$ref`s of a non-schema object (parameter, response, request body, header) to
-    /// what they name; reports a reference that names nothing, or a loop.
-    fn deref(&mut self, node: &'a Node) -> Option<&'a Node> {
+    /// Follows `$ref`s of a non-schema object (parameter, response, request body, header, path
+    /// item) to what they name, in this file or another; reports a reference that names nothing,
+    /// or a loop. Returns the file the object is in: read it with [`Self::enter`]ed into it.
+    fn deref(&mut self, node: &'a Node) -> Option<(FileId, &'a Node)> {
+        let start = self.r.file;
         let mut node = node;
-        let mut seen = Vec::new();
+        let mut seen: Vec<(FileId, &str)> = Vec::new();
         while let Some(r) = node.get("$ref") {
             let Some(text) = r.as_str() else {
                 self.r.error(Code::E0010, r.span, "`$ref` must be a string", "not a string");
+                self.r.file = start;
                 return None;
             };
-            if seen.contains(&text) {
+            if seen.contains(&(self.r.file, text)) {
                 if self.reported.insert(r.span.start) {
                     self.r.error(Code::E0103, r.span, format!("`$ref` loop: `{text}` leads back to itself"), "loop");
                 }
+                self.r.file = start;
                 return None;
             }
-            seen.push(text);
+            seen.push((self.r.file, text));
             match self.target(text, r.span) {
-                Some((file, t)) if file == self.r.file => node = t,
-                Some(_) => {
-                    self.r
-                        .error(
-                            Code::E0102,
-                            r.span,
-                            format!("`$ref` to `{text}`: only schemas may be in other files yet"),
-                            "not followed",
-                        )
-                        .help = Some(
-                        "move the parameter, response or body into the document; keep its schema in the other file"
-                            .into(),
-                    );
+                Some((file, t)) => {
+                    // The next reference, if any, is relative to the file this one led into.
+                    self.r.file = file;
+                    node = t;
+                }
+                None => {
+                    self.r.file = start;
                     return None;
                 }
-                None => return None,
             }
         }
-        Some(node)
+        Some((std::mem::replace(&mut self.r.file, start), node))
+    }
+
+    /// Reads from now on in `file` (positions and references are its); returns the file read
+    /// before, to go back to.
+    fn enter(&mut self, file: FileId) -> FileId {
+        std::mem::replace(&mut self.r.file, file)
     }
 
     /// The node a reference names, with the file it is in, or an error at the reference. Local
@@ -496,14 +535,15 @@ impl<'a> Lowering<'a, '_> {
             (here, if here == self.main { self.root } else { self.docs.tree(here)? })
         } else {
             let base = self.docs.names.get(&here).map(String::as_str).unwrap_or("");
-            let name = external_name(base, text);
+            let name = self.docs.file_of(base, text);
             let found = name.as_deref().and_then(|n| self.docs.by_name(n)).and_then(|f| Some((f, self.docs.tree(f)?)));
             match found {
                 Some(found) => found,
                 None => {
                     if self.reported.insert(span.start) {
                         let why = match &name {
-                            None => "references to URLs are not resolved (no network)".to_string(),
+                            None => "apigen never fetches a URL, and `[imports]` in apigen.toml maps none to this one"
+                                .to_string(),
                             Some(n) => {
                                 self.docs.failed(n).map_or_else(|| format!("`{n}` is not available"), String::from)
                             }
@@ -515,7 +555,14 @@ impl<'a> Lowering<'a, '_> {
                                 format!("`$ref` to `{text}` cannot be followed: {why}"),
                                 "unresolved reference",
                             )
-                            .help = Some("refer to a file beside the document, by a relative path".into());
+                            .help = Some(if name.is_none() {
+                            format!(
+                                "map it to a file in apigen.toml: `[imports]` `\"{}\" = \"specs/….yaml\"`",
+                                text.split('#').next().unwrap_or(text)
+                            )
+                        } else {
+                            "refer to a file beside the document, by a relative path".into()
+                        });
                     }
                     return None;
                 }
@@ -1071,7 +1118,6 @@ impl<'a> Lowering<'a, '_> {
     fn paths(&mut self) {
         let Some(paths) = self.root.get("paths") else { return };
         let mut resources: BTreeMap<String, ResourceId> = BTreeMap::new();
-        let mut operation_ids: HashMap<String, Span> = HashMap::new();
         for p in paths.as_object().unwrap_or(&[]) {
             if !p.key.starts_with('/') {
                 if !p.key.starts_with("x-") {
@@ -1084,11 +1130,12 @@ impl<'a> Lowering<'a, '_> {
                 }
                 continue;
             }
-            let Some(item) = self.deref(&p.value) else { continue };
+            let at = self.r.loc(p.key_span);
+            let Some((file, item)) = self.deref(&p.value) else { continue };
+            let back = self.enter(file);
             let shared = item.get("parameters");
             for (key, method) in METHODS {
                 let Some(op) = item.get(key) else { continue };
-                let Some(op) = self.deref(op) else { continue };
                 let tag = op
                     .get("tags")
                     .and_then(Node::as_array)
@@ -1100,43 +1147,13 @@ impl<'a> Lowering<'a, '_> {
                 let rid = match resources.get(&rname) {
                     Some(r) => *r,
                     None => {
-                        let rid = ResourceId(self.ir.resources.len() as u32);
-                        self.ir.resources.push(Resource {
-                            service: self.service,
-                            ty: Type::Unresolved(rname.clone()),
-                            type_name: rname.clone(),
-                            plural: rname.clone(),
-                            path: Some(String::new()),
-                            description: None,
-                            operations: Vec::new(),
-                            attributes: Vec::new(),
-                            deprecation: None,
-                        });
+                        let rid = self.resource(rname.clone(), ResourceKind::Endpoints, at);
                         self.ir.services[self.service.index()].resources.push(rid);
-                        self.map.insert(Site::Resource(rid), self.r.loc(p.key_span));
                         resources.insert(rname.clone(), rid);
                         rid
                     }
                 };
-                if let Some(id) = op.get("operationId")
-                    && let Some(text) = id.as_str()
-                {
-                    if let Some(first) = operation_ids.get(text).copied() {
-                        let first = self.r.loc(first);
-                        self.r
-                            .error(
-                                Code::E0105,
-                                id.span,
-                                format!("operationId `{text}` is used twice"),
-                                "duplicate operationId",
-                            )
-                            .secondary
-                            .push(crate::diagnostic::Label { loc: first, message: "first used here".into() });
-                    } else {
-                        operation_ids.insert(text.to_string(), id.span);
-                    }
-                }
-                self.operation(rid, &p.key, p.key_span, method, op, shared);
+                self.operation(rid, &p.key, at, method, op, shared);
             }
             for k in ["servers"] {
                 if let Some(n) = item.get(k) {
@@ -1147,137 +1164,136 @@ impl<'a> Lowering<'a, '_> {
                     );
                 }
             }
+            self.r.file = back;
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A resource with no operations yet.
+    fn resource(&mut self, name: String, kind: ResourceKind, at: Loc) -> ResourceId {
+        let rid = ResourceId(self.ir.resources.len() as u32);
+        self.ir.resources.push(Resource {
+            service: self.service,
+            ty: Type::Unresolved(name.clone()),
+            type_name: name.clone(),
+            plural: name,
+            path: Some(String::new()),
+            description: None,
+            operations: Vec::new(),
+            attributes: Vec::new(),
+            deprecation: None,
+            kind,
+        });
+        self.map.insert(Site::Resource(rid), at);
+        rid
+    }
+
+    /// The operations of a path item the service sends (a webhook, or one expression of a
+    /// callback) into the resource `rid`.
+    fn sent(&mut self, rid: ResourceId, path: &str, at: Loc, node: &'a Node) {
+        let Some((file, item)) = self.deref(node) else { return };
+        let back = self.enter(file);
+        let shared = item.get("parameters");
+        for (key, method) in METHODS {
+            if let Some(op) = item.get(key) {
+                self.operation(rid, path, at, method, op, shared);
+            }
+        }
+        self.r.file = back;
+    }
+
+    /// OpenAPI 3.1's `webhooks`: one resource of the service, its operations named by the
+    /// webhooks' keys.
+    fn webhooks(&mut self) {
+        let Some(member) = self.root.as_object().and_then(|m| m.iter().find(|m| m.key == "webhooks")) else { return };
+        let Some(hooks) = member.value.as_object().filter(|m| !m.is_empty()) else { return };
+        let at = self.r.loc(member.key_span);
+        let rid = self.resource("webhooks".to_string(), ResourceKind::Webhooks, at);
+        self.ir.services[self.service.index()].webhooks = Some(rid);
+        for h in hooks {
+            if h.key.starts_with("x-") {
+                continue;
+            }
+            let at = self.r.loc(h.key_span);
+            self.sent(rid, &h.key, at, &h.value);
+        }
+    }
+
+    /// One operation into the resource `rid`, at `path` (written at `path_at`). In a resource
+    /// the service sends (webhooks, callbacks), the path is kept as written.
     fn operation(
         &mut self,
         rid: ResourceId,
         path: &str,
-        path_span: Span,
+        path_at: Loc,
         method: Method,
         op: &'a Node,
         shared: Option<&'a Node>,
     ) {
+        let outbound = self.ir.resources[rid.index()].kind.is_outbound();
         let id = OperationId(self.ir.operations.len() as u32);
         let operation_id = op.get("operationId").and_then(Node::as_str).map(String::from);
         let context = operation_id.clone().unwrap_or_else(|| format!("{}_{}", method.as_str().to_lowercase(), path));
-        let what = format!("operation `{} {path}`", method.as_str());
+        let what = match self.ir.resources[rid.index()].kind {
+            ResourceKind::Endpoints => format!("operation `{} {path}`", method.as_str()),
+            ResourceKind::Webhooks => format!("webhook `{path}` ({})", method.as_str()),
+            ResourceKind::Callback(_) => {
+                format!("callback `{}` `{} {path}`", self.ir.resources[rid.index()].type_name, method.as_str())
+            }
+        };
+        if let Some(n) = op.get("operationId")
+            && let Some(text) = n.as_str()
+        {
+            if let Some(first) = self.operation_ids.get(text).copied() {
+                self.r
+                    .error(Code::E0105, n.span, format!("operationId `{text}` is used twice"), "duplicate operationId")
+                    .secondary
+                    .push(crate::diagnostic::Label { loc: first, message: "first used here".into() });
+            } else {
+                let at = self.r.loc(n.span);
+                self.operation_ids.insert(text.to_string(), at);
+            }
+        }
         self.map.insert(Site::Operation(id), self.r.loc(op.span));
-        self.map.insert(Site::OperationMethod(id), self.r.loc(path_span));
-        self.map.insert(Site::OperationPath(id), self.r.loc(path_span));
+        self.map.insert(Site::OperationMethod(id), path_at);
+        self.map.insert(Site::OperationPath(id), path_at);
         // Parameters: the operation's, then the path item's it does not override.
-        let mut declared: Vec<&'a Node> = Vec::new();
+        let mut declared: Vec<(FileId, &'a Node)> = Vec::new();
         for list in [op.get("parameters"), shared].into_iter().flatten() {
             for p in list.as_array().unwrap_or(&[]) {
-                let Some(p) = self.deref(p) else { continue };
+                let Some((file, p)) = self.deref(p) else { continue };
                 let key = |n: &Node| {
                     (
                         n.get("name").and_then(Node::as_str).map(String::from),
                         n.get("in").and_then(Node::as_str).map(String::from),
                     )
                 };
-                if !declared.iter().any(|d| key(d) == key(p)) {
-                    declared.push(p);
+                if !declared.iter().any(|(_, d)| key(d) == key(p)) {
+                    declared.push((file, p));
                 }
             }
         }
         let mut parameters = Vec::new();
-        for p in declared {
-            let Some(name) = p.get("name").and_then(Node::as_str) else {
-                self.r.error(
-                    Code::E0009,
-                    p.span,
-                    format!("a parameter of {what} is missing `name`"),
-                    "`name` is required",
-                );
-                continue;
-            };
-            let location = match p.get("in").and_then(Node::as_str) {
-                Some("path") => ParameterLocation::Path,
-                Some("query") => ParameterLocation::Query,
-                Some("header") => ParameterLocation::Header,
-                Some("cookie") => ParameterLocation::Cookie,
-                other => {
-                    self.r.error(
-                        Code::E0010,
-                        p.get("in").map_or(p.span, |n| n.span),
-                        format!(
-                            "parameter `{name}` of {what} has `in` {}: expected path, query, header or cookie",
-                            other.map_or("missing".to_string(), |o| format!("`{o}`"))
-                        ),
-                        "invalid location",
-                    );
-                    continue;
-                }
-            };
-            let schema = p.get("schema").or_else(|| {
-                p.get("content").and_then(Node::as_object).and_then(|c| c.first()).and_then(|m| m.value.get("schema"))
-            });
-            let t = match schema {
-                Some(s) => self.typed(s, &join(&context, name)),
-                None => {
-                    self.r.error(
-                        Code::E0106,
-                        p.span,
-                        format!("parameter `{name}` of {what} has neither `schema` nor `content`"),
-                        "no schema",
-                    );
-                    Typed { text: "string".into(), ..Typed::default() }
-                }
-            };
-            for key in ["style", "explode", "allowReserved"] {
-                if let Some(n) = p.get(key) {
-                    let default_style = match location {
-                        ParameterLocation::Query | ParameterLocation::Cookie => "form",
-                        _ => "simple",
-                    };
-                    let is_default = match key {
-                        "style" => n.as_str() == Some(default_style),
-                        "explode" => bool_of(n) == Some(default_style == "form"),
-                        _ => bool_of(n) == Some(false),
-                    };
-                    if !is_default {
-                        self.warn(n.span, format!("`{key}` of parameter `{name}` of {what} is not compiled yet: it is read in the default style"), "dropped");
-                    }
-                }
-            }
-            let required = p.get("required").and_then(bool_of).unwrap_or(false) || location == ParameterLocation::Path;
-            let presence = match (&t.default, required) {
-                (Some(d), true) => Presence::RequiredWithDefault(d.clone()),
-                (Some(d), false) => Presence::Default(d.clone()),
-                (None, true) => Presence::Required,
-                (None, false) => Presence::Optional,
-            };
-            self.map
-                .insert(Site::Parameter(id, parameters.len()), self.r.loc(p.get("name").map_or(p.span, |n| n.span)));
-            self.map.insert(Site::ParameterType(id, parameters.len()), self.r.loc(schema.map_or(p.span, |s| s.span)));
-            parameters.push(Parameter {
-                name: name.to_string(),
-                ty: Type::Unresolved(t.text),
-                location,
-                description: p.get("description").and_then(Node::as_str).map(String::from).or(t.description),
-                presence,
-                constraints: t.constraints,
-                example: p.get("example").map(Node::to_serde).or(t.example),
-                attributes: Vec::new(),
-                deprecation: p.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description()),
-                inferred: false,
-            });
+        for (file, p) in declared {
+            let back = self.enter(file);
+            let parameter = self.parameter(id, parameters.len(), p, &context, &what);
+            self.r.file = back;
+            parameters.extend(parameter);
         }
         // Every `{name}` of the path has a path parameter, and the reverse.
-        let ir_path = self.path_template(path, path_span, &parameters, &what);
+        let ir_path = if outbound { path.to_string() } else { self.path_template(path, path_at, &parameters, &what) };
         let body = match op.get("requestBody") {
-            Some(b) => self.deref(b).map(|b| {
+            Some(b) => self.deref(b).map(|(file, b)| {
+                let back = self.enter(file);
                 self.map.insert(Site::Body(id), self.r.loc(b.span));
-                Body {
+                let body = Body {
                     content: self.content(b, &format!("{context}_body")),
                     required: b.get("required").and_then(bool_of).unwrap_or(false),
                     description: b.get("description").and_then(Node::as_str).map(String::from),
                     attributes: Vec::new(),
                     deprecation: None,
-                }
+                };
+                self.r.file = back;
+                body
             }),
             None => None,
         };
@@ -1300,63 +1316,13 @@ impl<'a> Lowering<'a, '_> {
                     continue;
                 }
             };
-            let Some(node) = self.deref(&r.value) else { continue };
+            let Some((file, node)) = self.deref(&r.value) else { continue };
             let i = responses.len();
             self.map.insert(Site::Response(id, i), self.r.loc(r.key_span));
-            self.map.insert(Site::ResponseType(id, i), self.r.loc(node.span));
-            let mut content = self.content(node, &format!("{context}_{}", r.key.to_lowercase()));
-            if matches!(code, ResponseCode::Status(204 | 304)) && !content.is_empty() {
-                let span = node.get("content").map_or(r.key_span, |c| c.span);
-                self.warn(
-                    span,
-                    format!(
-                        "the content of the {} response of {what} is dropped: HTTP gives a {} no body",
-                        r.key, r.key
-                    ),
-                    "dropped",
-                );
-                content.clear();
-            }
-            let mut headers = Vec::new();
-            for h in node.get("headers").and_then(Node::as_object).unwrap_or(&[]) {
-                let Some(hn) = self.deref(&h.value) else { continue };
-                let t = match hn.get("schema") {
-                    Some(s) => self.typed(s, &join(&context, &h.key)),
-                    None => Typed { text: "string".into(), ..Typed::default() },
-                };
-                self.map.insert(Site::ResponseHeader(id, i, headers.len()), self.r.loc(h.key_span));
-                headers.push(Header {
-                    name: h.key.clone(),
-                    ty: Type::Unresolved(t.text),
-                    presence: if hn.get("required").and_then(bool_of).unwrap_or(false) {
-                        Presence::Required
-                    } else {
-                        Presence::Optional
-                    },
-                    constraints: t.constraints,
-                    description: hn.get("description").and_then(Node::as_str).map(String::from),
-                    attributes: Vec::new(),
-                    deprecation: None,
-                });
-            }
-            if let Some(links) = node.get("links").filter(|n| n.as_object().is_some_and(|m| !m.is_empty())) {
-                self.warn(
-                    links.span,
-                    format!("`links` of the {} response of {what} are not compiled", r.key),
-                    "dropped",
-                );
-            }
-            responses.push(Response {
-                code,
-                content,
-                headers,
-                description: node.get("description").and_then(Node::as_str).map(String::from),
-                attributes: Vec::new(),
-                deprecation: None,
-            });
-        }
-        if let Some(cb) = op.get("callbacks").filter(|n| n.as_object().is_some_and(|m| !m.is_empty())) {
-            self.warn(cb.span, format!("`callbacks` of {what} are not compiled yet"), "dropped");
+            let back = self.enter(file);
+            let response = self.response(id, i, code, &r.key, node, &context, &what);
+            self.r.file = back;
+            responses.push(response);
         }
         let security = op.get("security").map(|s| self.security(s));
         let description = op.get("description").or_else(|| op.get("summary")).and_then(Node::as_str).map(String::from);
@@ -1370,14 +1336,202 @@ impl<'a> Lowering<'a, '_> {
             parameters,
             responses,
             security,
+            callbacks: Vec::new(),
             attributes: Vec::new(),
             deprecation: op.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description()),
         });
         self.ir.resources[rid.index()].operations.push(id);
+        // After the operation itself, so that its id is taken before those of its callbacks.
+        let mut callbacks = Vec::new();
+        for cb in op.get("callbacks").and_then(Node::as_object).unwrap_or(&[]) {
+            if cb.key.starts_with("x-") {
+                continue;
+            }
+            let at = self.r.loc(cb.key_span);
+            let Some((file, node)) = self.deref(&cb.value) else { continue };
+            let back = self.enter(file);
+            let crid = self.resource(ir_name(&cb.key), ResourceKind::Callback(id), at);
+            for e in node.as_object().unwrap_or(&[]) {
+                if !e.key.starts_with("x-") {
+                    let at = self.r.loc(e.key_span);
+                    self.sent(crid, &e.key, at, &e.value);
+                }
+            }
+            self.r.file = back;
+            callbacks.push(crid);
+        }
+        self.ir.operations[id.index()].callbacks = callbacks;
+    }
+
+    /// Parameter `index` of operation `id`, read in the file it is in.
+    fn parameter(
+        &mut self,
+        id: OperationId,
+        index: usize,
+        p: &'a Node,
+        context: &str,
+        what: &str,
+    ) -> Option<Parameter> {
+        let Some(name) = p.get("name").and_then(Node::as_str) else {
+            self.r.error(Code::E0009, p.span, format!("a parameter of {what} is missing `name`"), "`name` is required");
+            return None;
+        };
+        let location = match p.get("in").and_then(Node::as_str) {
+            Some("path") => ParameterLocation::Path,
+            Some("query") => ParameterLocation::Query,
+            Some("header") => ParameterLocation::Header,
+            Some("cookie") => ParameterLocation::Cookie,
+            other => {
+                self.r.error(
+                    Code::E0010,
+                    p.get("in").map_or(p.span, |n| n.span),
+                    format!(
+                        "parameter `{name}` of {what} has `in` {}: expected path, query, header or cookie",
+                        other.map_or("missing".to_string(), |o| format!("`{o}`"))
+                    ),
+                    "invalid location",
+                );
+                return None;
+            }
+        };
+        let schema = p.get("schema").or_else(|| {
+            p.get("content").and_then(Node::as_object).and_then(|c| c.first()).and_then(|m| m.value.get("schema"))
+        });
+        let t = match schema {
+            Some(s) => self.typed(s, &join(context, name)),
+            None => {
+                self.r.error(
+                    Code::E0106,
+                    p.span,
+                    format!("parameter `{name}` of {what} has neither `schema` nor `content`"),
+                    "no schema",
+                );
+                Typed { text: "string".into(), ..Typed::default() }
+            }
+        };
+        let encoding = self.encoding(p, location, &format!("parameter `{name}` of {what}"));
+        let required = p.get("required").and_then(bool_of).unwrap_or(false) || location == ParameterLocation::Path;
+        let presence = match (&t.default, required) {
+            (Some(d), true) => Presence::RequiredWithDefault(d.clone()),
+            (Some(d), false) => Presence::Default(d.clone()),
+            (None, true) => Presence::Required,
+            (None, false) => Presence::Optional,
+        };
+        self.map.insert(Site::Parameter(id, index), self.r.loc(p.get("name").map_or(p.span, |n| n.span)));
+        self.map.insert(Site::ParameterType(id, index), self.r.loc(schema.map_or(p.span, |s| s.span)));
+        Some(Parameter {
+            name: name.to_string(),
+            ty: Type::Unresolved(t.text),
+            location,
+            description: p.get("description").and_then(Node::as_str).map(String::from).or(t.description),
+            presence,
+            constraints: t.constraints,
+            example: p.get("example").map(Node::to_serde).or(t.example),
+            attributes: Vec::new(),
+            deprecation: p.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description()),
+            inferred: false,
+            encoding,
+        })
+    }
+
+    /// A parameter's `style`, `explode` and `allowReserved`: `None` when they are the
+    /// location's defaults. A style the location does not allow is read as the default, with a
+    /// warning.
+    fn encoding(&mut self, p: &Node, location: ParameterLocation, what: &str) -> Option<Encoding> {
+        let default = Encoding::default_for(location);
+        let mut e = default;
+        if let Some(n) = p.get("style") {
+            let style = n.as_str().and_then(Style::parse);
+            match style {
+                Some(style) if style.allowed_in(location) => {
+                    e.style = style;
+                    // `explode` defaults to true for `form`, false for every other style.
+                    e.explode = style == Style::Form;
+                }
+                _ => self.warn(
+                    n.span,
+                    format!(
+                        "`style` {} of {what} is not one a {} parameter may have: it is read as `{}`",
+                        n.to_json_text(),
+                        location.as_str(),
+                        default.style.as_str()
+                    ),
+                    "read as the default",
+                ),
+            }
+        }
+        if let Some(b) = p.get("explode").and_then(bool_of) {
+            e.explode = b;
+        }
+        if let Some(b) = p.get("allowReserved").and_then(bool_of) {
+            e.allow_reserved = b;
+        }
+        (e != default).then_some(e)
+    }
+
+    /// Response `i` (of status `key`) of operation `id`, read in the file it is in.
+    #[allow(clippy::too_many_arguments)]
+    fn response(
+        &mut self,
+        id: OperationId,
+        i: usize,
+        code: ResponseCode,
+        key: &str,
+        node: &'a Node,
+        context: &str,
+        what: &str,
+    ) -> Response {
+        self.map.insert(Site::ResponseType(id, i), self.r.loc(node.span));
+        let mut content = self.content(node, &format!("{context}_{}", key.to_lowercase()));
+        if matches!(code, ResponseCode::Status(204 | 304)) && !content.is_empty() {
+            let span = node.get("content").map_or(node.span, |c| c.span);
+            self.warn(
+                span,
+                format!("the content of the {key} response of {what} is dropped: HTTP gives a {key} no body"),
+                "dropped",
+            );
+            content.clear();
+        }
+        let mut headers = Vec::new();
+        for h in node.get("headers").and_then(Node::as_object).unwrap_or(&[]) {
+            let at = self.r.loc(h.key_span);
+            let Some((file, hn)) = self.deref(&h.value) else { continue };
+            let back = self.enter(file);
+            let t = match hn.get("schema") {
+                Some(s) => self.typed(s, &join(context, &h.key)),
+                None => Typed { text: "string".into(), ..Typed::default() },
+            };
+            self.map.insert(Site::ResponseHeader(id, i, headers.len()), at);
+            headers.push(Header {
+                name: h.key.clone(),
+                ty: Type::Unresolved(t.text),
+                presence: if hn.get("required").and_then(bool_of).unwrap_or(false) {
+                    Presence::Required
+                } else {
+                    Presence::Optional
+                },
+                constraints: t.constraints,
+                description: hn.get("description").and_then(Node::as_str).map(String::from),
+                attributes: Vec::new(),
+                deprecation: None,
+            });
+            self.r.file = back;
+        }
+        if let Some(links) = node.get("links").filter(|n| n.as_object().is_some_and(|m| !m.is_empty())) {
+            self.warn(links.span, format!("`links` of the {key} response of {what} are not compiled"), "dropped");
+        }
+        Response {
+            code,
+            content,
+            headers,
+            description: node.get("description").and_then(Node::as_str).map(String::from),
+            attributes: Vec::new(),
+            deprecation: None,
+        }
     }
 
     /// `/users/{id}` → `/users/:id`, checking that path and parameters agree.
-    fn path_template(&mut self, path: &str, span: Span, parameters: &[Parameter], what: &str) -> String {
+    fn path_template(&mut self, path: &str, at: Loc, parameters: &[Parameter], what: &str) -> String {
         let mut out = String::with_capacity(path.len());
         let mut in_path = Vec::new();
         let mut rest = path;
@@ -1398,9 +1552,9 @@ impl<'a> Lowering<'a, '_> {
         for name in &in_path {
             if !parameters.iter().any(|p| p.location == ParameterLocation::Path && &p.name == name) {
                 self.r
-                    .error(
+                    .error_at(
                         Code::E0104,
-                        span,
+                        at,
                         format!("path variable `{{{name}}}` of {what} has no path parameter"),
                         "undeclared path variable",
                     )
@@ -1411,9 +1565,9 @@ impl<'a> Lowering<'a, '_> {
         }
         for p in parameters.iter().filter(|p| p.location == ParameterLocation::Path) {
             if !in_path.contains(&p.name) {
-                self.r.error(
+                self.r.error_at(
                     Code::E0104,
-                    span,
+                    at,
                     format!("path parameter `{}` of {what} does not appear in the path", p.name),
                     "parameter not in the path",
                 );
