@@ -163,6 +163,69 @@ components:
 }
 
 #[test]
+fn integer_enums_are_enums_of_integers() {
+    let doc = |varnames: &str| {
+        format!(
+            "{HEAD}paths: {{}}
+components:
+  schemas:
+    Priority: {{type: integer, enum: [1, 2, 3], {varnames}}}
+    Level: {{enum: [-1, 0, null]}}
+    Status:
+      oneOf:
+        - {{const: 10, title: open}}
+        - {{const: 20, title: Closed For Good, description: Done with.}}
+    Ratio: {{type: number, enum: [0.5, 1.5]}}
+    Ticket:
+      type: object
+      properties:
+        priority: {{$ref: '#/components/schemas/Priority', default: 2}}
+"
+        )
+    };
+    let c = compile_yaml(&doc("x-enum-varnames: [low, normal, high], x-enum-descriptions: [Whenever, Soon, Now]"));
+    assert!(!c.has_errors(), "{}", common::report(&c));
+    let ir = &c.ir;
+    let values = |name: &str| -> Vec<(String, String, Option<String>)> {
+        let e = ir.enums.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no enum `{name}`"));
+        assert!(e.integer, "{name} is an integer enum");
+        e.values.iter().map(|v| (v.name.clone(), v.value.clone(), v.description.clone())).collect()
+    };
+    let v = |n: &str, w: &str, d: Option<&str>| (n.to_string(), w.to_string(), d.map(String::from));
+    assert_eq!(
+        values("Priority"),
+        [v("low", "1", Some("Whenever")), v("normal", "2", Some("Soon")), v("high", "3", Some("Now"))]
+    );
+    assert_eq!(values("Level"), [v("minus_1", "-1", None), v("value_0", "0", None)]);
+    assert_eq!(values("Status"), [v("open", "10", None), v("closed_for_good", "20", Some("Done with."))]);
+    // Fractions are no enum the IR holds: read as numbers, with a warning, the values kept.
+    assert!(!ir.enums.iter().any(|e| e.name == "Ratio"));
+    assert!(c.diagnostics.iter().any(|d| d.code.as_str() == "W0101" && d.message.contains("Ratio")));
+    // A default is the integer itself.
+    let ticket = ir.models.iter().find(|m| m.name == "Ticket").unwrap();
+    assert_eq!(ticket.fields[0].presence.default(), Some(&serde_json::json!(2)));
+
+    // The diff matches integers by value: a new label is no removed value.
+    let relabelled = compile_yaml(&doc("x-enum-varnames: [lowest, normal, high]"));
+    let changes = compiler::diff::diff((&c.ir, &c.map), (&relabelled.ir, &relabelled.map));
+    assert!(
+        !changes.iter().any(|ch| ch.rule.id.starts_with("ENUM_VALUE")),
+        "{:?}",
+        changes.iter().map(|ch| ch.message.as_str()).collect::<Vec<_>>()
+    );
+    let fewer = compile_yaml(&doc("x-enum-varnames: [low, normal, high]").replace("[1, 2, 3]", "[1, 2]"));
+    let changes = compiler::diff::diff((&c.ir, &c.map), (&fewer.ir, &fewer.map));
+    assert!(changes.iter().any(|ch| ch.rule.id == "ENUM_VALUE_REMOVED"));
+    let strings =
+        compile_yaml(&doc("").replace("{type: integer, enum: [1, 2, 3], }", "{type: string, enum: ['1', '2', '3']}"));
+    assert!(!strings.has_errors(), "{}", common::report(&strings));
+    let changes = compiler::diff::diff((&c.ir, &c.map), (&strings.ir, &strings.map));
+    assert!(
+        changes.iter().any(|ch| ch.rule.id == "ENUM_VALUE_WIRE_CHANGED" && ch.message.contains("travel as strings"))
+    );
+}
+
+#[test]
 fn string_enums_written_as_one_of_consts_are_enums() {
     let ir = clean(&format!(
         "{HEAD}paths: {{}}

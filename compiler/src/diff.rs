@@ -934,6 +934,17 @@ impl Differ<'_> {
                 Docs::typed(&y.description, &y.plural, &y.deprecation, &y.attributes),
             );
             self.docs("TYPE_DOC_CHANGED", &el, &format!("enum `{name}`"), dx, dy, Site::Enum(eb));
+            // Strings to integers or back: every value travels differently (`"1"` and `1`).
+            if x.integer != y.integer {
+                let kinds = |integer: bool| if integer { "integers" } else { "strings" };
+                self.added(
+                    "ENUM_VALUE_WIRE_CHANGED",
+                    el.clone(),
+                    format!("the values of enum `{name}` travel as {} (were {})", kinds(y.integer), kinds(x.integer)),
+                    Site::Enum(eb),
+                );
+                continue;
+            }
             // An enum of one value (OpenAPI's `const`) whose value changed: the one value
             // readers and writers match on is another.
             if let ([v], [w]) = (x.values.as_slice(), y.values.as_slice())
@@ -950,7 +961,10 @@ impl Differ<'_> {
             }
             for (i, v) in x.values.iter().enumerate() {
                 let vel = format!("{el}.values.{}", v.name);
-                match y.values.iter().position(|o| o.name == v.name) {
+                // An integer's name is the spec's label for it (`x-enum-varnames`); the
+                // number is what travels.
+                let same = |o: &EnumValue| if x.integer { o.value == v.value } else { o.name == v.name };
+                match y.values.iter().position(same) {
                     None => self.removed(
                         "ENUM_VALUE_REMOVED",
                         vel,
@@ -982,7 +996,7 @@ impl Differ<'_> {
                 }
             }
             for (j, v) in y.values.iter().enumerate() {
-                if !x.values.iter().any(|o| o.name == v.name) {
+                if !x.values.iter().any(|o| if x.integer { o.value == v.value } else { o.name == v.name }) {
                     self.added(
                         "ENUM_VALUE_ADDED",
                         format!("{el}.values.{}", v.name),

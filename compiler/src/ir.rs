@@ -141,6 +141,9 @@ pub struct Service {
     /// a resource of kind [`ResourceKind::Webhooks`] that is not among `resources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<ResourceId>,
+    /// OpenAPI's top-level `tags`: the tags the document declares, with their descriptions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
     pub annotations: Vec<Annotation>,
     pub attributes: Vec<Attribute>,
 }
@@ -168,6 +171,7 @@ impl Service {
             interfaces: Vec::new(),
             resources: Vec::new(),
             webhooks: None,
+            tags: Vec::new(),
             annotations: Vec::new(),
             attributes: Vec::new(),
         }
@@ -345,6 +349,7 @@ impl Enum {
             values: Vec::new(),
             attributes: Vec::new(),
             deprecation: None,
+            integer: false,
         }
     }
 }
@@ -592,12 +597,17 @@ pub struct Enum {
     pub values: Vec<EnumValue>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
+    /// An enum of integers (OpenAPI `type: integer` with `enum`): its values travel as JSON
+    /// numbers, each `EnumValue::value` being the integer's decimal text. apibuilder's enums are
+    /// strings.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub integer: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumValue {
     pub name: String,
-    /// The wire value; defaults to `name`.
+    /// The wire value; defaults to `name`. In an integer enum, the integer in decimal (`-1`).
     pub value: String,
     pub description: Option<String>,
     pub attributes: Vec<Attribute>,
@@ -680,6 +690,13 @@ pub struct Resource {
     /// Whether the service serves these operations or sends them.
     #[serde(skip_serializing_if = "ResourceKind::is_endpoints")]
     pub kind: ResourceKind,
+}
+
+/// A tag an OpenAPI document declares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub name: String,
+    pub description: Option<String>,
 }
 
 /// Who serves a resource's operations.
@@ -811,6 +828,9 @@ pub struct Operation {
     /// OpenAPI callbacks: resources of kind [`ResourceKind::Callback`], by callback name.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub callbacks: Vec<ResourceId>,
+    /// OpenAPI's `tags` of the operation, as written (the first names its resource).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     pub attributes: Vec<Attribute>,
     pub deprecation: Option<Deprecation>,
 }
@@ -1184,6 +1204,10 @@ pub enum Site {
     ResponseType(OperationId, usize),
     ResponseHeader(OperationId, usize, usize),
     Annotation(ServiceId, usize),
+    /// One of the tags a document declares.
+    Tag(ServiceId, usize),
+    /// One of the tags of an operation.
+    OperationTag(OperationId, usize),
 }
 
 /// Where each IR element was written. Kept beside the IR so that IR values compare without spans.

@@ -56,8 +56,23 @@ pub fn literal_text(value: &Literal) -> String {
 /// Enum defaults, which apibuilder gives by value name, become the wire value. A literal that
 /// does not fit its type (validation has reported it) is left as written.
 pub(crate) fn normalize(ir: &mut Ir) {
-    let enums: Vec<Vec<(String, String)>> =
-        ir.enums.iter().map(|e| e.values.iter().map(|v| (v.name.clone(), v.value.clone())).collect()).collect();
+    // Each value's name, wire text and JSON value (a number in an integer enum).
+    let enums: Vec<Vec<EnumLiteral>> = ir
+        .enums
+        .iter()
+        .map(|e| {
+            e.values
+                .iter()
+                .map(|v| {
+                    let json = match v.value.parse::<i64>() {
+                        Ok(n) if e.integer => Literal::from(n),
+                        _ => Literal::String(v.value.clone()),
+                    };
+                    (v.name.clone(), v.value.clone(), json)
+                })
+                .collect()
+        })
+        .collect();
     let fix = |ty: &Type, value: &mut Literal| {
         if let Some(v) = typed(ty, value, &enums) {
             *value = v;
@@ -105,7 +120,10 @@ pub(crate) fn normalize(ir: &mut Ir) {
 }
 
 /// The value `literal` stands for as a `ty`, if it is one.
-fn typed(ty: &Type, literal: &Literal, enums: &[Vec<(String, String)>]) -> Option<Literal> {
+/// An enum value's name, wire text and JSON value.
+type EnumLiteral = (String, String, Literal);
+
+fn typed(ty: &Type, literal: &Literal, enums: &[Vec<EnumLiteral>]) -> Option<Literal> {
     let text = literal_text(literal);
     match ty {
         Type::Primitive(p) => match p {
@@ -141,9 +159,9 @@ fn typed(ty: &Type, literal: &Literal, enums: &[Vec<(String, String)>]) -> Optio
             let values = &enums[id.index()];
             values
                 .iter()
-                .find(|(name, _)| *name == text)
-                .or(values.iter().find(|(_, wire)| *wire == text))
-                .map(|(_, wire)| Literal::String(wire.clone()))
+                .find(|(name, _, _)| *name == text)
+                .or(values.iter().find(|(_, wire, _)| *wire == text))
+                .map(|(_, _, json)| json.clone())
         }
         Type::List(inner) => {
             let items = match literal {
@@ -183,7 +201,7 @@ mod tests {
 
     #[test]
     fn literals_become_values_of_their_type() {
-        let none: Vec<Vec<(String, String)>> = Vec::new();
+        let none: Vec<Vec<EnumLiteral>> = Vec::new();
         let int = Type::Primitive(Primitive::Integer);
         assert_eq!(typed(&int, &Literal::from("25"), &none), Some(Literal::from(25)));
         assert_eq!(typed(&int, &Literal::from(25), &none), Some(Literal::from(25)));
@@ -203,7 +221,7 @@ mod tests {
         );
         assert_eq!(significant_digits("-0.00120e5"), 2);
         let e = Type::Enum(EnumId(0));
-        let enums = vec![vec![("in_stock".to_string(), "IN-STOCK".to_string())]];
+        let enums = vec![vec![("in_stock".to_string(), "IN-STOCK".to_string(), Literal::from("IN-STOCK"))]];
         assert_eq!(typed(&e, &Literal::from("in_stock"), &enums), Some(Literal::from("IN-STOCK")));
     }
 

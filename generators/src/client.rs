@@ -39,10 +39,15 @@ fn head(ir: &Ir, sid: ServiceId) -> TokenStream {
     let enums = crate::server::param_enums(ir, &ops);
     let enum_impls = enums.iter().map(|ty| {
         let t = rust_type(ir, ty, sid, From::Sibling);
+        let text = if matches!(ty, Type::Enum(id) if ir.enum_(*id).integer) {
+            quote!(self.to_string())
+        } else {
+            quote!(self.as_str().to_string())
+        };
         quote! {
             impl ::apigen_runtime::params::ToParam for #t {
                 fn to_param(&self) -> ::std::string::String {
-                    self.as_str().to_string()
+                    #text
                 }
             }
         }

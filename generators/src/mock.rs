@@ -255,6 +255,13 @@ fn example(
             quote!(::std::vec![#(#items),*])
         }
         Type::Map(_) => quote!(::std::collections::BTreeMap::new()),
+        Type::Enum(id) if ir.enum_(*id).integer => {
+            let e = ir.enum_(*id);
+            let path = rust_type(ir, ty, sid, From::Sibling);
+            let n: i64 = e.values.first().and_then(|v| v.value.parse().ok()).unwrap_or_default();
+            let n = proc_macro2::Literal::i64_unsuffixed(n);
+            quote!(#path::from(#n))
+        }
         Type::Enum(id) => {
             let e = ir.enum_(*id);
             let path = rust_type(ir, ty, sid, From::Sibling);

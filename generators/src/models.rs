@@ -184,6 +184,9 @@ fn enum_item(e: &Enum) -> TokenStream {
         quote!(#wire => Self::#id,)
     });
     let all = variants.iter().map(|(id, _)| quote!(Self::#id));
+    if e.integer {
+        return integer_enum_item(&name, doc, deprecated, &variants);
+    }
     quote! {
         #doc
         #deprecated
@@ -232,6 +235,96 @@ fn enum_item(e: &Enum) -> TokenStream {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+/// An enum of integers: each value a variant, the wire a JSON number, unknown numbers kept.
+fn integer_enum_item(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    deprecated: TokenStream,
+    variants: &[(proc_macro2::Ident, &EnumValue)],
+) -> TokenStream {
+    let number = |v: &EnumValue| {
+        let n: i64 = v.value.parse().unwrap_or_default();
+        proc_macro2::Literal::i64_unsuffixed(n)
+    };
+    let decls = variants.iter().map(|(id, v)| {
+        let doc = docs(v.description.as_deref());
+        let wire_doc = format!(" Wire value `{}`.", v.value);
+        let deprecated = rust::deprecated(v.deprecation.as_ref());
+        if v.description.is_some() {
+            quote!(#doc #deprecated #id,)
+        } else {
+            quote!(#[doc = #wire_doc] #deprecated #id,)
+        }
+    });
+    let to_number = variants.iter().map(|(id, v)| {
+        let n = number(v);
+        quote!(Self::#id => #n,)
+    });
+    let from_number = variants.iter().map(|(id, v)| {
+        let n = number(v);
+        quote!(#n => Self::#id,)
+    });
+    let all = variants.iter().map(|(id, _)| quote!(Self::#id));
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#decls)*
+            /// A value this version of the spec does not know; kept as sent, so it round-trips.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// Every value the spec declares.
+            pub const ALL: &'static [#name] = &[#(#all),*];
+
+            /// The wire value.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #(#to_number)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_number)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::num::ParseIntError;
+
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                text.parse::<i64>().map(Self::from)
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }
@@ -478,6 +571,13 @@ pub(crate) fn default_expr(ir: &Ir, sid: ServiceId, ty: &Type, value: &Literal, 
         Type::Primitive(Primitive::Json | Primitive::Object) | Type::Map(_) => {
             let text = value.to_string();
             Some(quote!(::serde_json::from_str(#text).unwrap_or_default()))
+        }
+        Type::Enum(id) if ir.enum_(*id).integer => {
+            let n = value.as_i64()?;
+            ir.enum_(*id).values.iter().find(|v| v.value == n.to_string())?;
+            let path = rust_type(ir, ty, sid, at);
+            let n = proc_macro2::Literal::i64_unsuffixed(n);
+            Some(quote!(#path::from(#n)))
         }
         Type::Enum(id) => {
             let e = ir.enum_(*id);

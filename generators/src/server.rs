@@ -118,10 +118,16 @@ fn param_helpers(ir: &Ir, sid: ServiceId, ops: &[Op<'_>]) -> TokenStream {
     }
     let enum_impls = param_enums(ir, ops).into_iter().map(|ty| {
         let t = rust_type(ir, &ty, sid, From::Sibling);
+        let integer = matches!(ty, Type::Enum(id) if ir.enum_(id).integer);
+        let parse = if integer {
+            quote!(value.parse::<#t>().map_err(|_| ::std::format!("`{value}` is not an integer")))
+        } else {
+            quote!(Ok(<#t>::from(value)))
+        };
         quote! {
             impl ::apigen_runtime::params::FromParam for #t {
                 fn from_param(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                    Ok(<#t>::from(value))
+                    #parse
                 }
             }
         }

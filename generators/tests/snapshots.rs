@@ -46,6 +46,7 @@ fixtures!(
     descriptions,
     discriminated_members,
     field_collisions,
+    integer_enums,
     imports,
     prelude_names,
     primitives,

@@ -78,6 +78,25 @@ impl<'a> Context<'a> {
             .flat_map(move |(_, r)| r.operations.iter().filter_map(move |&id| Some((id, cx.operation(id)?, r))))
     }
 
+    /// Every operation of the service: those of its resources, its webhooks, and every
+    /// callback of them, in that order.
+    pub fn all_operations(&self) -> Vec<(OperationId, &'a Operation)> {
+        let cx = *self;
+        let Some(s) = self.svc() else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut stack: Vec<ResourceId> = s.resources.iter().chain(&s.webhooks).rev().copied().collect();
+        while let Some(r) = stack.pop() {
+            let Some(resource) = cx.resource(r) else { continue };
+            for &id in &resource.operations {
+                if let Some(op) = cx.operation(id) {
+                    out.push((id, op));
+                    stack.extend(op.callbacks.iter().rev());
+                }
+            }
+        }
+        out
+    }
+
     /// A type as the spec author writes it: local names short, imported names qualified.
     pub fn type_name(&self, ty: &Type) -> String {
         match ty {

@@ -12,7 +12,9 @@ use crate::config::{LintConfig, designates};
 fn parent(ir: &Ir, site: Site) -> Option<Site> {
     Some(match site {
         Site::Service(_) => return None,
-        Site::ServiceName(s) | Site::Import(s, _) | Site::Header(s, _) | Site::Annotation(s, _) => Site::Service(s),
+        Site::ServiceName(s) | Site::Import(s, _) | Site::Header(s, _) | Site::Annotation(s, _) | Site::Tag(s, _) => {
+            Site::Service(s)
+        }
         Site::Model(m) => Site::Service(ir.models.get(m.index())?.service),
         Site::Field(m, _) | Site::ModelInterface(m, _) => Site::Model(m),
         Site::FieldType(m, i) => Site::Field(m, i),
@@ -25,7 +27,9 @@ fn parent(ir: &Ir, site: Site) -> Option<Site> {
         Site::UnionDiscriminator(u) | Site::UnionMember(u, _) | Site::UnionInterface(u, _) => Site::Union(u),
         Site::Resource(r) => Site::Service(ir.resources.get(r.index())?.service),
         Site::Operation(o) => Site::Resource(ir.operations.get(o.index())?.resource),
-        Site::OperationMethod(o) | Site::OperationPath(o) | Site::Body(o) => Site::Operation(o),
+        Site::OperationMethod(o) | Site::OperationPath(o) | Site::Body(o) | Site::OperationTag(o, _) => {
+            Site::Operation(o)
+        }
         Site::Parameter(o, _) | Site::Response(o, _) => Site::Operation(o),
         Site::ParameterType(o, p) => Site::Parameter(o, p),
         Site::ResponseType(o, r) | Site::ResponseHeader(o, r, _) => Site::Response(o, r),
@@ -188,6 +192,8 @@ impl<'a> Scope<'a> {
             Site::ServiceName(_)
             | Site::Import(..)
             | Site::Annotation(..)
+            | Site::Tag(..)
+            | Site::OperationTag(..)
             | Site::FieldType(..)
             | Site::InterfaceFieldType(..)
             | Site::ModelInterface(..)

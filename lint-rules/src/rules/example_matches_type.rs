@@ -56,12 +56,17 @@ fn mismatch(cx: &Context<'_>, ty: &Type, v: &Value, nullable: bool) -> Option<St
             Primitive::Object => kind(v.is_object(), "an object"),
             Primitive::Json | Primitive::Unit => None,
         },
-        (Type::Enum(id), Value::String(s)) => {
+        (Type::Enum(id), Value::String(s)) if !cx.enum_(*id)?.integer => {
             let e = cx.enum_(*id)?;
             let known: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
             (!known.contains(&s.as_str())).then(|| format!("one of {}", known.join(", ")))
         }
-        (Type::Enum(_), _) => Some("a string".into()),
+        (Type::Enum(id), Value::Number(n)) if cx.enum_(*id)?.integer => {
+            let e = cx.enum_(*id)?;
+            let known: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
+            (!known.contains(&n.to_string().as_str())).then(|| format!("one of {}", known.join(", ")))
+        }
+        (Type::Enum(id), _) => Some(if cx.enum_(*id)?.integer { "an integer" } else { "a string" }.into()),
         (Type::List(inner), Value::Array(items)) => items.iter().find_map(|i| mismatch(cx, inner, i, false)),
         (Type::List(_), _) => Some("an array".into()),
         (Type::Map(inner), Value::Object(m)) => m.values().find_map(|i| mismatch(cx, inner, i, false)),

@@ -21,6 +21,8 @@ mod parameter_name_snake_case;
 mod path_lower_case;
 mod path_no_trailing_slash;
 mod resource_path_plural;
+mod schema_used;
+mod tag_defined;
 mod type_has_description;
 mod type_name_snake_case;
 mod union_has_discriminator;
@@ -50,6 +52,8 @@ pub static RULES: &[&Rule] = &[
     &path_lower_case::RULE,
     &path_no_trailing_slash::RULE,
     &resource_path_plural::RULE,
+    &schema_used::RULE,
+    &tag_defined::RULE,
     &type_has_description::RULE,
     &type_name_snake_case::RULE,
     &union_has_discriminator::RULE,

@@ -459,6 +459,7 @@ impl<'a> Lowering<'a, '_> {
             values,
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
+            integer: false,
         };
         self.map.insert(Site::Enum(id), self.r.loc(span));
         self.ir.enums.push(e);
@@ -996,6 +997,7 @@ impl<'a> Lowering<'a, '_> {
             security: None,
             operation_id: None,
             callbacks: Vec::new(),
+            tags: Vec::new(),
             attributes: self.r.attributes(obj, &what),
             deprecation: self.r.deprecation(obj, &what),
         };

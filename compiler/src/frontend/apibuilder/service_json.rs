@@ -280,6 +280,7 @@ impl Lower<'_, '_> {
             name,
             plural,
             values,
+            integer: false,
         };
         self.ir.enums.push(e);
         self.ir.services[self.sid.index()].enums.push(id);
@@ -522,6 +523,7 @@ impl Lower<'_, '_> {
             security: None,
             operation_id: None,
             callbacks: Vec::new(),
+            tags: Vec::new(),
         };
         self.ir.operations.push(op);
         self.ir.resources[resource.index()].operations.push(id);

@@ -357,6 +357,16 @@ impl<'a> Lowering<'a, '_> {
         }
         s.base_url = root.get("servers").and_then(Node::as_array).and_then(|a| a.first()).and_then(server_url);
         s.security_schemes = self.security_schemes();
+        for t in root.get("tags").and_then(Node::as_array).unwrap_or(&[]) {
+            if let Some(name) = t.get("name").and_then(Node::as_str) {
+                let at = t.get("name").map_or(t.span, |n| n.span);
+                self.map.insert(Site::Tag(self.service, s.tags.len()), self.r.loc(at));
+                s.tags.push(Tag {
+                    name: name.to_string(),
+                    description: t.get("description").and_then(Node::as_str).map(String::from),
+                });
+            }
+        }
         if let Some(sec) = root.get("security") {
             s.security = self.security(sec);
         }
@@ -767,9 +777,9 @@ impl<'a> Lowering<'a, '_> {
         }
         let ty = types.first().copied();
         self.constraints(schema, &mut t.constraints);
-        if enum_values(schema).is_empty() {
-            // Values the IR's enums cannot hold (numbers, or strings of a schema that is not a
-            // string): the diff still sees them change.
+        if enum_values(schema).is_empty() && integer_values(schema).is_empty() {
+            // Values the IR's enums cannot hold (fractions, booleans, or strings of a schema
+            // that is not a string): the diff still sees them change.
             for key in ["enum", "const"] {
                 if let Some(v) = schema.get(key) {
                     t.constraints.assertions.insert(key.to_string(), v.to_serde());
@@ -784,7 +794,7 @@ impl<'a> Lowering<'a, '_> {
                     .or_else(|| schema.get("anyOf"))
                     .map_or(schema.span, |n| n.span),
                 format!(
-                    "the values of `{context}` are not compiled (the IR's enums hold strings): it is read as `{base}`"
+                    "the values of `{context}` are not compiled (the IR's enums hold strings and integers): it is read as `{base}`"
                 ),
                 "enum of non-strings",
             );
@@ -1030,14 +1040,32 @@ impl<'a> Lowering<'a, '_> {
     fn enum_(&mut self, name: &str, span: Span, schema: &'a Node) {
         let id = EnumId(self.ir.enums.len() as u32);
         let mut values = Vec::new();
-        for (v, doc) in enum_values(schema) {
-            let Some(wire) = v.as_str().map(String::from) else { continue };
+        let integers = integer_values(schema);
+        let entries: Vec<(&Node, String, Option<String>, Option<&str>)> = if integers.is_empty() {
+            enum_values(schema)
+                .into_iter()
+                .filter_map(|(v, doc)| {
+                    let wire = v.as_str()?.to_string();
+                    let name = if wire.trim().is_empty() { "empty".to_string() } else { wire.clone() };
+                    Some((v, wire, Some(name), doc))
+                })
+                .collect()
+        } else {
+            integers.into_iter().map(|(v, n, name, doc)| (v, n.to_string(), name, doc)).collect()
+        };
+        for (v, wire, name, doc) in entries {
             if values.iter().any(|e: &EnumValue| e.value == wire) {
                 continue;
             }
+            // An integer without a name of its own (`x-enum-varnames`, a `oneOf` member's
+            // `title`) is named after itself: `value_1`, `minus_1`.
+            let name = name.unwrap_or_else(|| match wire.strip_prefix('-') {
+                Some(n) => format!("minus_{n}"),
+                None => format!("value_{wire}"),
+            });
             self.map.insert(Site::EnumValue(id, values.len()), self.r.loc(v.span));
             values.push(EnumValue {
-                name: if wire.trim().is_empty() { "empty".to_string() } else { wire.clone() },
+                name,
                 value: wire,
                 description: doc.map(String::from),
                 attributes: Vec::new(),
@@ -1045,6 +1073,7 @@ impl<'a> Lowering<'a, '_> {
             });
         }
         let mut e = Enum::named(self.service, name, names::pluralize(name));
+        e.integer = !integer_values(schema).is_empty();
         e.values = values;
         e.description = schema.get("description").and_then(Node::as_str).map(String::from);
         self.map.insert(Site::Enum(id), self.r.loc(span));
@@ -1325,6 +1354,13 @@ impl<'a> Lowering<'a, '_> {
             responses.push(response);
         }
         let security = op.get("security").map(|s| self.security(s));
+        let mut tags = Vec::new();
+        for t in op.get("tags").and_then(Node::as_array).unwrap_or(&[]) {
+            if let Some(name) = t.as_str() {
+                self.map.insert(Site::OperationTag(id, tags.len()), self.r.loc(t.span));
+                tags.push(name.to_string());
+            }
+        }
         let description = op.get("description").or_else(|| op.get("summary")).and_then(Node::as_str).map(String::from);
         self.ir.operations.push(Operation {
             resource: rid,
@@ -1337,6 +1373,7 @@ impl<'a> Lowering<'a, '_> {
             responses,
             security,
             callbacks: Vec::new(),
+            tags,
             attributes: Vec::new(),
             deprecation: op.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description()),
         });
@@ -1649,7 +1686,7 @@ fn classify(schema: &Node) -> Kind {
     if schema.get("$ref").is_some() {
         return Kind::Alias;
     }
-    if !enum_values(schema).is_empty() {
+    if !enum_values(schema).is_empty() || !integer_values(schema).is_empty() {
         return Kind::Enum;
     }
     if non_string_values(schema).is_some() {
@@ -1708,9 +1745,61 @@ fn enum_values(schema: &Node) -> Vec<(&Node, Option<&str>)> {
     out
 }
 
-/// The type of an enum of numbers or booleans (`enum: [1, 2]`, or a `oneOf` of such `const`s):
-/// the IR's enums hold strings, so such an enum is read as its base type.
+/// The values of an integer enum: `enum` of integers (nulls aside) in a schema of type
+/// `integer` or none, an integer `const`, or a `oneOf`/`anyOf` of such `const`s; each with its
+/// name (`x-enum-varnames`, `x-enumNames`, or the member's `title`) and description
+/// (`x-enum-descriptions`, or the member's `description`). Empty when the schema is not one.
+fn integer_values(schema: &Node) -> Vec<(&Node, i64, Option<String>, Option<&str>)> {
+    let types = schema_types(schema);
+    if !types.iter().all(|t| matches!(*t, "integer" | "null")) || schema.get("properties").is_some() {
+        return Vec::new();
+    }
+    let integer = |v: &Node| match &v.value {
+        Value::Number(t) if !t.contains(['.', 'e', 'E']) => t.parse::<i64>().ok(),
+        _ => None,
+    };
+    let strings = |key: &str| -> Vec<Option<&str>> {
+        schema.get(key).and_then(Node::as_array).map(|a| a.iter().map(Node::as_str).collect()).unwrap_or_default()
+    };
+    if let Some(values) = schema.get("enum").and_then(Node::as_array) {
+        let values: Vec<&Node> = values.iter().filter(|v| v.value != Value::Null).collect();
+        let numbers: Option<Vec<i64>> = values.iter().map(|v| integer(v)).collect();
+        let Some(numbers) = numbers.filter(|n| !n.is_empty()) else { return Vec::new() };
+        let names = [strings("x-enum-varnames"), strings("x-enumNames")].into_iter().find(|n| n.len() == values.len());
+        let docs = strings("x-enum-descriptions");
+        return values
+            .iter()
+            .zip(numbers)
+            .enumerate()
+            .map(|(i, (v, n))| {
+                let name = names.as_ref().and_then(|names| names[i]).filter(|s| !s.trim().is_empty());
+                (*v, n, name.map(|s| ir_name(&names::normalize(s))), docs.get(i).copied().flatten())
+            })
+            .collect();
+    }
+    if let Some(c) = schema.get("const") {
+        return integer(c).map(|n| vec![(c, n, None, None)]).unwrap_or_default();
+    }
+    let members = union_members(schema);
+    if members.is_empty() || schema.get("discriminator").is_some() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in members {
+        let Some((c, n)) = m.get("const").and_then(|c| Some((c, integer(c)?))) else { return Vec::new() };
+        let name = m.get("title").and_then(Node::as_str).filter(|s| !s.trim().is_empty());
+        out.push((c, n, name.map(|s| ir_name(&names::normalize(s))), m.get("description").and_then(Node::as_str)));
+    }
+    out
+}
+
+/// The type of an enum of fractions or booleans (`enum: [0.5, 1.5]`, or a `oneOf` of such
+/// `const`s): the IR's enums hold strings and integers, so such an enum is read as its base
+/// type.
 fn non_string_values(schema: &Node) -> Option<&'static str> {
+    if !integer_values(schema).is_empty() {
+        return None;
+    }
     let kind = |v: &Node| match &v.value {
         Value::Number(t) if t.contains(['.', 'e', 'E']) => Some("double"),
         Value::Number(_) => Some("long"),
