@@ -31,10 +31,11 @@ fn openapi_corpus_matches_expectations() {
         let warnings = c.diagnostics.iter().filter(|d| d.severity == compiler::Severity::Warning).count();
         writeln!(
             summary,
-            "{name}: {} models, {} enums, {} unions, {} resources, {} operations, {} warnings",
+            "{name}: {} models, {} enums, {} unions, {} interfaces, {} resources, {} operations, {} warnings",
             ir.models.len(),
             ir.enums.len(),
             ir.unions.len(),
+            ir.interfaces.len(),
             ir.resources.len(),
             ir.operations.len(),
             warnings
@@ -160,6 +161,40 @@ components:
         fields(&ir, "Dog"),
         ["id: string Required", "note: long Optional", "bark: boolean RequiredWithDefault(Bool(true))"]
     );
+    // `Base` is only extended: an interface `Dog` implements, not a model of its own.
+    assert!(!ir.models.iter().any(|m| m.name == "Base"));
+    let base = ir.interfaces.iter().position(|i| i.name == "Base").expect("an interface");
+    assert_eq!(ir.interfaces[base].fields.len(), 2);
+    let dog = ir.models.iter().find(|m| m.name == "Dog").unwrap();
+    assert_eq!(dog.interfaces, [compiler::ir::InterfaceId(base as u32)]);
+}
+
+#[test]
+fn shared_bases_are_interfaces_unless_used_as_types() {
+    let ir = clean(&format!(
+        "{HEAD}paths:
+  /pets:
+    post:
+      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/NewPet'}}}}}}}}
+      responses:
+        '201': {{description: created, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Cat'}}}}}}}}
+components:
+  schemas:
+    Animal: {{type: object, properties: {{id: {{type: string}}}}}}
+    Pet:
+      allOf: [{{$ref: '#/components/schemas/Animal'}}, {{properties: {{name: {{type: string}}}}}}]
+    Cat:
+      allOf: [{{$ref: '#/components/schemas/Pet'}}, {{$ref: '#/components/schemas/NewPet'}}]
+    NewPet: {{type: object, properties: {{tag: {{type: string}}}}}}
+"
+    ));
+    let interfaces: Vec<&str> = ir.interfaces.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(interfaces, ["Animal", "Pet"], "NewPet is also a body: a model");
+    let cat = ir.models.iter().find(|m| m.name == "Cat").unwrap();
+    let names: Vec<&str> = cat.interfaces.iter().map(|i| ir.interface(*i).name.as_str()).collect();
+    assert_eq!(names, ["Pet", "Animal"], "what it extends, directly or not");
+    assert_eq!(fields(&ir, "Cat"), ["id: string Optional", "name: string Optional", "tag: string Optional"]);
+    assert!(ir.models.iter().any(|m| m.name == "NewPet"));
 }
 
 #[test]

@@ -113,6 +113,7 @@ rules! {
     ASSERTION_REMOVED NonBreaking/Breaking "clients" "a JSON Schema assertion was removed: readers of responses may get values it excluded";
     ASSERTION_CHANGED Breaking "clients" "a JSON Schema assertion changed: values that were valid may be rejected, and readers may get values it excluded";
     INTERFACES_CHANGED Breaking "clients" "the interfaces a model or union implements changed";
+    BASES_CHANGED NonBreaking "" "the schemas an OpenAPI schema extends with `allOf` changed: what travels is its properties, compared one by one";
     UNION_MEMBER_ADDED NonBreaking "" "a union member was added (clients should read unknown members)";
     UNION_MEMBER_REMOVED Breaking/NonBreaking "clients" "a union member was removed: old writers that send it are rejected (readers of responses get fewer kinds)";
     UNTAGGED_MEMBER_ADDED NonBreaking/Breaking "clients" "a member was added to a union without a discriminator: an old reader has no tag to tell it is a member it does not know, and fails on it";
@@ -1184,12 +1185,13 @@ impl Differ<'_> {
             let ia: BTreeSet<&str> = x.interfaces.iter().map(|i| a.interface(*i).name.as_str()).collect();
             let ib: BTreeSet<&str> = y.interfaces.iter().map(|i| b.interface(*i).name.as_str()).collect();
             if ia != ib {
-                self.added(
-                    "INTERFACES_CHANGED",
-                    el.clone(),
-                    format!("the interfaces of model `{name}` changed from [{}] to [{}]", join(&ia), join(&ib)),
-                    Site::Model(mb),
-                );
+                let (from, to) = (join(&ia), join(&ib));
+                let (rule, message) = if b.service(t).format == SourceFormat::OpenApi {
+                    ("BASES_CHANGED", format!("the schemas model `{name}` extends changed from [{from}] to [{to}]"))
+                } else {
+                    ("INTERFACES_CHANGED", format!("the interfaces of model `{name}` changed from [{from}] to [{to}]"))
+                };
+                self.added(rule, el.clone(), message, Site::Model(mb));
             }
             self.assertions(&el, &format!("model `{name}`"), &x.assertions, &y.assertions, Site::Model(mb));
             self.fields(

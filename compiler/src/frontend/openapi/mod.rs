@@ -162,6 +162,9 @@ enum Kind {
     Union,
     /// Stands for another type: a primitive with a format, an array, a map, another component.
     Alias,
+    /// An object schema that other component schemas extend (`allOf: [{$ref: …}]`) and nothing
+    /// uses as a type: an interface their models implement, as apibuilder's model templates are.
+    Interface,
 }
 
 /// A schema read as a type: the type as text (resolved later with every other type), and what
@@ -216,6 +219,8 @@ pub(crate) struct Lowering<'a, 'd> {
     reported: BTreeSet<u32>,
     /// Every `operationId` (paths, webhooks, callbacks), where first used.
     operation_ids: HashMap<String, Loc>,
+    /// Interface components by key.
+    interfaces: HashMap<String, InterfaceId>,
 }
 
 /// Lowers one OpenAPI document. The caller has checked that `root` is an object.
@@ -243,6 +248,7 @@ pub(crate) fn lower<'a>(
         merging: Vec::new(),
         reported: BTreeSet::new(),
         operation_ids: HashMap::new(),
+        interfaces: HashMap::new(),
     };
     l.document();
     service
@@ -650,8 +656,12 @@ impl<'a> Lowering<'a, '_> {
 
     /// Decides what every component schema becomes and reserves its name.
     fn declare_components(&mut self) {
+        let (extended, used) = self.bases();
         for m in self.schemas() {
-            let kind = classify(&m.value);
+            let mut kind = classify(&m.value);
+            if kind == Kind::Model && extended.contains(m.key.as_str()) && !used.contains(m.key.as_str()) {
+                kind = Kind::Interface;
+            }
             let mut name = ir_name(&m.key);
             let mut n = 2;
             while self.taken.contains(&name.to_lowercase()) {
@@ -665,10 +675,58 @@ impl<'a> Lowering<'a, '_> {
         }
     }
 
+    /// The component schemas other component schemas extend (a `$ref` that is an `allOf` part
+    /// of one), and those referred to in any other way, anywhere in the document.
+    fn bases(&self) -> (BTreeSet<&'a str>, BTreeSet<String>) {
+        let component = |n: &Node| -> Option<String> {
+            let text = n.get("$ref")?.as_str()?;
+            let tokens = refs::local_pointer(text)?;
+            match refs::component(&tokens)? {
+                ("schemas", name) => Some(name.to_string()),
+                _ => None,
+            }
+        };
+        let mut extended = BTreeSet::new();
+        let mut as_part = BTreeSet::new();
+        for m in self.schemas() {
+            for part in m.value.get("allOf").and_then(Node::as_array).unwrap_or(&[]) {
+                if let Some(name) = component(part) {
+                    as_part.insert(part.span.start);
+                    if let Some(base) = self.schemas().iter().find(|b| b.key == name) {
+                        extended.insert(base.key.as_str());
+                    }
+                }
+            }
+        }
+        let mut used = BTreeSet::new();
+        let mut stack = vec![self.root];
+        while let Some(n) = stack.pop() {
+            if let Some(name) = component(n)
+                && !as_part.contains(&n.span.start)
+            {
+                used.insert(name);
+            }
+            match &n.value {
+                Value::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+                Value::Array(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+        (extended, used)
+    }
+
     fn lower_components(&mut self) {
+        // Interfaces first, so that every model that implements one finds it.
+        for m in self.schemas() {
+            let (kind, name) = self.components[&m.key].clone();
+            if kind == Kind::Interface {
+                self.interface(&name, m.key_span, &m.value);
+            }
+        }
         for m in self.schemas() {
             let (kind, name) = self.components[&m.key].clone();
             match kind {
+                Kind::Interface => {}
                 Kind::Model => self.model(&name, m.key_span, &m.value),
                 Kind::Enum => self.enum_(&name, m.key_span, &m.value),
                 Kind::Union => self.union(&name, m.key_span, &m.value),
@@ -828,7 +886,8 @@ impl<'a> Lowering<'a, '_> {
                 self.union(&name, schema.span, schema);
                 name
             }
-            Kind::Model => {
+            // (`classify` tells no interface: only a component is one.)
+            Kind::Model | Kind::Interface => {
                 // `allOf` of one part is that part.
                 if let Some(parts) = schema.get("allOf").and_then(Node::as_array)
                     && parts.len() == 1
@@ -982,11 +1041,9 @@ impl<'a> Lowering<'a, '_> {
         }
     }
 
-    fn model(&mut self, name: &str, span: Span, schema: &'a Node) {
-        let id = ModelId(self.ir.models.len() as u32);
-        self.ir.models.push(Model::named(self.service, name, names::pluralize(name)));
-        self.ir.services[self.service.index()].models.push(id);
-        self.map.insert(Site::Model(id), self.r.loc(span));
+    /// The fields of an object schema, its `allOf` parts merged; `site` places field `i` and
+    /// its type.
+    fn fields(&mut self, name: &str, schema: &'a Node, site: impl Fn(usize) -> (Site, Site)) -> Vec<Field> {
         let mut props = Vec::new();
         let mut required = BTreeSet::new();
         self.properties(schema, &mut props, &mut required);
@@ -1002,8 +1059,9 @@ impl<'a> Lowering<'a, '_> {
                 (Some(d), false) => Presence::Default(d.clone()),
                 (None, false) => Presence::Optional,
             };
-            self.map.insert(Site::Field(id, i), loc(p.key_span));
-            self.map.insert(Site::FieldType(id, i), loc(p.value.span));
+            let (field, ty) = site(i);
+            self.map.insert(field, loc(p.key_span));
+            self.map.insert(ty, loc(p.value.span));
             fields.push(Field {
                 name: p.key.clone(),
                 ty: Type::Unresolved(t.text),
@@ -1030,11 +1088,69 @@ impl<'a> Lowering<'a, '_> {
                 "dropped",
             );
         }
+        fields
+    }
+
+    fn model(&mut self, name: &str, span: Span, schema: &'a Node) {
+        let id = ModelId(self.ir.models.len() as u32);
+        self.ir.models.push(Model::named(self.service, name, names::pluralize(name)));
+        self.ir.services[self.service.index()].models.push(id);
+        self.map.insert(Site::Model(id), self.r.loc(span));
+        let fields = self.fields(name, schema, |i| (Site::Field(id, i), Site::FieldType(id, i)));
+        let mut interfaces = Vec::new();
+        self.implemented(schema, &mut interfaces, &mut Vec::new());
+        for (i, (_, at)) in interfaces.iter().enumerate() {
+            self.map.insert(Site::ModelInterface(id, i), self.r.loc(*at));
+        }
         let m = &mut self.ir.models[id.index()];
         m.fields = fields;
+        m.interfaces = interfaces.into_iter().map(|(i, _)| i).collect();
         m.assertions = assertions(schema, true);
         m.description = schema.get("description").and_then(Node::as_str).map(String::from);
         m.deprecation = schema.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description());
+    }
+
+    /// The interfaces a schema implements: the interface components its `allOf` parts name,
+    /// and theirs in turn, each once, with where the first names it.
+    fn implemented(&self, schema: &Node, out: &mut Vec<(InterfaceId, Span)>, seen: &mut Vec<String>) {
+        for part in schema.get("allOf").and_then(Node::as_array).unwrap_or(&[]) {
+            let Some(r) = part.get("$ref") else { continue };
+            let Some(key) = r
+                .as_str()
+                .and_then(refs::local_pointer)
+                .and_then(|t| refs::component(&t).filter(|(k, _)| *k == "schemas").map(|(_, n)| n.to_string()))
+            else {
+                continue;
+            };
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key.clone());
+            if let Some(&id) = self.interfaces.get(&key)
+                && !out.iter().any(|(i, _)| *i == id)
+            {
+                out.push((id, r.span));
+            }
+            if let Some(base) = self.schemas().iter().find(|m| m.key == key) {
+                self.implemented(&base.value, out, seen);
+            }
+        }
+    }
+
+    fn interface(&mut self, name: &str, span: Span, schema: &'a Node) {
+        let id = InterfaceId(self.ir.interfaces.len() as u32);
+        self.ir.interfaces.push(Interface::named(self.service, name, names::pluralize(name)));
+        self.ir.services[self.service.index()].interfaces.push(id);
+        self.map.insert(Site::Interface(id), self.r.loc(span));
+        let key = self.components.iter().find(|(_, (_, n))| n == name).map(|(k, _)| k.clone());
+        if let Some(key) = key {
+            self.interfaces.insert(key, id);
+        }
+        let fields = self.fields(name, schema, |i| (Site::InterfaceField(id, i), Site::InterfaceFieldType(id, i)));
+        let x = &mut self.ir.interfaces[id.index()];
+        x.fields = fields;
+        x.description = schema.get("description").and_then(Node::as_str).map(String::from);
+        x.deprecation = schema.get("deprecated").and_then(bool_of).filter(|d| *d).map(|_| no_description());
     }
 
     fn enum_(&mut self, name: &str, span: Span, schema: &'a Node) {
