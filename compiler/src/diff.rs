@@ -126,6 +126,12 @@ rules! {
     WEBHOOK_REMOVED Breaking "consumers" "a webhook was removed: consumers that wait for it are never called";
     CALLBACK_ADDED NonBreaking "" "a callback of an operation (a request the service sends to a URL the client gave) was added";
     CALLBACK_REMOVED Breaking "clients" "a callback was removed: clients that wait for it are never called";
+    SECURITY_REQUIRED Breaking "clients" "an operation anonymous clients could call now requires credentials";
+    SECURITY_TIGHTENED Breaking "clients" "an operation no longer accepts a way clients authenticated: an alternative removed, or a scheme or a scope added to one";
+    SECURITY_RELAXED NonBreaking "" "an operation accepts more: another way to authenticate, fewer scopes, or no credentials at all";
+    SECURITY_SCHEME_ADDED NonBreaking "" "a security scheme was added";
+    SECURITY_SCHEME_REMOVED NonBreaking "" "a security scheme was removed: the operations that required it are compared where they are";
+    SECURITY_SCHEME_CHANGED Breaking "clients" "a security scheme changed how credentials are sent or obtained (its type, HTTP scheme, key name or place, OAuth flows and their URLs, OpenID Connect URL)";
     RESOURCE_ADDED NonBreaking "" "a resource was added";
     RESOURCE_REMOVED Breaking "clients" "a resource was removed";
     OPERATION_ADDED NonBreaking "" "an operation was added";
@@ -260,6 +266,18 @@ impl Rule {
                  requests by expression and method. oasdiff compares a webhook as an operation the \
                  reader of the document serves, and so calls a webhook body that became required \
                  breaking; apigen does not."
+            }
+            "SECURITY_REQUIRED" | "SECURITY_TIGHTENED" | "SECURITY_RELAXED" | "SECURITY_SCHEME_CHANGED" => {
+                "An operation's requirement is its own `security`, else the document's: any one of its \
+                 alternatives, each naming schemes that must all be satisfied with their scopes. A \
+                 client authenticates one way, so a change breaks it when one old alternative is no \
+                 longer accepted: when no new alternative asks only schemes that one has, with only \
+                 scopes it was granted. An alternative added, or a scope dropped, breaks nobody; \
+                 credentials required where none were, or a scheme that now sends them another way \
+                 (another header, a query parameter instead of a header, another token URL), break \
+                 every client. oasdiff reports every security change at INFO level, as not breaking; \
+                 apigen does not. Webhooks' credentials are the service's own to send and are not \
+                 compared."
             }
             "DOC_CHANGED" | "TYPE_DOC_CHANGED" | "OPERATION_DOC_CHANGED" | "SERVICE_DOC_CHANGED" => {
                 "Documentation never reaches the wire, but a changelog lists it: as apibuilder's \
@@ -595,6 +613,7 @@ impl Differ<'_> {
         self.interfaces(key, s, t);
         self.unions(key, s, t);
         self.dir = Usage::BOTH;
+        self.security_schemes(key, s, t);
         self.resources(key, s, t);
         self.webhooks(key, s, t);
         self.dir = Usage::BOTH;
@@ -1748,7 +1767,100 @@ impl Differ<'_> {
             }
         }
         self.dir = Usage::BOTH;
+        // A webhook's credentials are the service's to send: nothing for its consumers to break.
+        if !self.flip {
+            let (sa, sb) = (x.effective_security(self.a.service(s)), y.effective_security(self.b.service(t)));
+            self.security(&format!("{el}.security"), label, sa, sb, Site::OperationMethod(ob));
+        }
         self.callbacks(el, label, (x, s), (y, t));
+    }
+
+    /// What an operation requires of its clients, before and after: a client authenticates one
+    /// way (one alternative); it still can when some new alternative asks no scheme it lacks
+    /// and no scope it was not granted.
+    fn security(&mut self, el: &str, label: &str, x: &Security, y: &Security, at: Site) {
+        if x == y {
+            return;
+        }
+        let shown = |r: &SecurityRequirement| {
+            let parts: Vec<String> = r
+                .schemes
+                .iter()
+                .map(|s| {
+                    if s.scopes.is_empty() {
+                        format!("`{}`", s.scheme)
+                    } else {
+                        format!("`{}` [{}]", s.scheme, s.scopes.join(", "))
+                    }
+                })
+                .collect();
+            parts.join(" and ")
+        };
+        if x.is_public() && !y.is_public() {
+            let needed: Vec<String> = y.alternatives.iter().map(shown).collect();
+            let message = format!("{label} now requires credentials: {}", needed.join(", or "));
+            self.added("SECURITY_REQUIRED", el.into(), message, at);
+            return;
+        }
+        let accepted = |old: &SecurityRequirement| {
+            y.is_public()
+                || y.alternatives.iter().any(|new| {
+                    new.schemes.iter().all(|n| {
+                        old.schemes
+                            .iter()
+                            .any(|o| o.scheme == n.scheme && n.scopes.iter().all(|s| o.scopes.contains(s)))
+                    })
+                })
+        };
+        match x.alternatives.iter().find(|old| !old.schemes.is_empty() && !accepted(old)) {
+            Some(lost) => {
+                let message = format!("{label} no longer accepts {}", shown(lost));
+                self.added("SECURITY_TIGHTENED", el.into(), message, at);
+            }
+            None => {
+                let message = if y.is_public() {
+                    format!("{label} no longer requires credentials")
+                } else {
+                    let now: Vec<String> = y.alternatives.iter().map(shown).collect();
+                    format!("{label} accepts more: {}", now.join(", or "))
+                };
+                self.added("SECURITY_RELAXED", el.into(), message, at);
+            }
+        }
+    }
+
+    /// The security schemes of a service, by name.
+    fn security_schemes(&mut self, key: &str, s: ServiceId, t: ServiceId) {
+        let (xs, ys) = (&self.a.service(s).security_schemes, &self.b.service(t).security_schemes);
+        for (i, x) in xs.iter().enumerate() {
+            let el = format!("{key}.security_schemes.{}", x.name);
+            match ys.iter().position(|y| y.name == x.name) {
+                None => {
+                    let message = format!("security scheme `{}` was removed", x.name);
+                    self.removed("SECURITY_SCHEME_REMOVED", el, message, Site::SecurityScheme(s, i));
+                }
+                Some(j) => {
+                    let (y, at) = (&ys[j], Site::SecurityScheme(t, j));
+                    if let Some(how) = scheme_change(&x.kind, &y.kind) {
+                        let message = format!("security scheme `{}` changed: {how}", x.name);
+                        self.added("SECURITY_SCHEME_CHANGED", el.clone(), message, at);
+                    }
+                    if x.description != y.description {
+                        let message = changed_msg(
+                            &format!("the description of security scheme `{}`", x.name),
+                            x.description.as_deref(),
+                            y.description.as_deref(),
+                        );
+                        self.added("DOC_CHANGED", el, message, at);
+                    }
+                }
+            }
+        }
+        for (j, y) in ys.iter().enumerate().filter(|(_, y)| !xs.iter().any(|x| x.name == y.name)) {
+            let message = format!("security scheme `{}` was added", y.name);
+            let el = format!("{key}.security_schemes.{}", y.name);
+            self.added("SECURITY_SCHEME_ADDED", el, message, Site::SecurityScheme(t, j));
+        }
     }
 
     /// An operation's callbacks, matched by name.
@@ -1863,6 +1975,28 @@ enum Direction {
 fn route(op: &Operation) -> String {
     let segments: Vec<&str> = op.path.split('/').map(|seg| if seg.starts_with(':') { ":" } else { seg }).collect();
     format!("{} {}", op.method.as_str(), segments.join("/"))
+}
+
+/// How a security scheme's way of sending or obtaining credentials changed, if it did.
+fn scheme_change(x: &SecuritySchemeKind, y: &SecuritySchemeKind) -> Option<String> {
+    use SecuritySchemeKind as K;
+    let kind = |k: &K| match k {
+        K::Http { scheme, .. } => format!("HTTP `{scheme}`"),
+        K::ApiKey { name, location } => format!("an API key `{name}` in the {}", location.as_str()),
+        K::OAuth2 { .. } => "OAuth 2".to_string(),
+        K::OpenIdConnect { url } => format!("OpenID Connect at `{url}`"),
+        K::MutualTls => "mutual TLS".to_string(),
+    };
+    match (x, y) {
+        (K::OAuth2 { flows: a }, K::OAuth2 { flows: b }) => {
+            let urls =
+                |f: &OAuthFlow| (f.kind, f.authorization_url.clone(), f.token_url.clone(), f.refresh_url.clone());
+            let (a, b): (Vec<_>, Vec<_>) = (a.iter().map(urls).collect(), b.iter().map(urls).collect());
+            (a != b).then(|| "its OAuth flows or their URLs".to_string())
+        }
+        _ if kind(x) != kind(y) => Some(format!("{} instead of {}", kind(y), kind(x))),
+        _ => None,
+    }
 }
 
 fn changed_msg(label: &str, from: Option<&str>, to: Option<&str>) -> String {

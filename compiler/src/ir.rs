@@ -1118,6 +1118,16 @@ pub enum ApiKeyLocation {
     Cookie,
 }
 
+impl ApiKeyLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiKeyLocation::Header => "header",
+            ApiKeyLocation::Query => "query",
+            ApiKeyLocation::Cookie => "cookie",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OAuthFlow {
     pub kind: OAuthFlowKind,
@@ -1206,6 +1216,8 @@ pub enum Site {
     Annotation(ServiceId, usize),
     /// One of the tags a document declares.
     Tag(ServiceId, usize),
+    /// One of a service's security schemes.
+    SecurityScheme(ServiceId, usize),
     /// One of the tags of an operation.
     OperationTag(OperationId, usize),
 }

@@ -12,9 +12,12 @@ use crate::config::{LintConfig, designates};
 fn parent(ir: &Ir, site: Site) -> Option<Site> {
     Some(match site {
         Site::Service(_) => return None,
-        Site::ServiceName(s) | Site::Import(s, _) | Site::Header(s, _) | Site::Annotation(s, _) | Site::Tag(s, _) => {
-            Site::Service(s)
-        }
+        Site::ServiceName(s)
+        | Site::Import(s, _)
+        | Site::Header(s, _)
+        | Site::Annotation(s, _)
+        | Site::Tag(s, _)
+        | Site::SecurityScheme(s, _) => Site::Service(s),
         Site::Model(m) => Site::Service(ir.models.get(m.index())?.service),
         Site::Field(m, _) | Site::ModelInterface(m, _) => Site::Model(m),
         Site::FieldType(m, i) => Site::Field(m, i),
@@ -193,6 +196,7 @@ impl<'a> Scope<'a> {
             | Site::Import(..)
             | Site::Annotation(..)
             | Site::Tag(..)
+            | Site::SecurityScheme(..)
             | Site::OperationTag(..)
             | Site::FieldType(..)
             | Site::InterfaceFieldType(..)

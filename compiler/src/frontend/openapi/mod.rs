@@ -394,6 +394,7 @@ impl<'a> Lowering<'a, '_> {
             // The key is in the document; a scheme in another file is reported at itself.
             let at = if file == back { m.key_span } else { node.span };
             if let Some(scheme) = self.security_scheme(m, node, at) {
+                self.map.insert(Site::SecurityScheme(self.service, out.len()), self.r.loc(at));
                 out.push(scheme);
             }
             self.r.file = back;
