@@ -582,6 +582,47 @@ Pets:
 }
 
 #[test]
+fn anchors_and_ids_name_schemas() {
+    let c = compile_yaml(
+        "openapi: 3.1.0
+info: {title: Pets, version: '1.0'}
+paths:
+  /pets:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#pet'}}}}
+        '201': {description: ok, content: {application/json: {schema: {$ref: 'https://example.com/schemas/owner.json'}}}}
+        '202': {description: ok, content: {application/json: {schema: {$ref: 'https://example.com/schemas/tag'}}}}
+components:
+  schemas:
+    Pet:
+      $anchor: pet
+      type: object
+      properties: {name: {type: string}}
+    Owner:
+      $id: https://example.com/schemas/owner.json
+      type: object
+      properties: {id: {type: string}}
+    Tag:
+      $id: https://example.com/schemas/tag
+      type: object
+      properties: {label: {type: string}}
+",
+    );
+    assert!(!c.has_errors(), "{}", common::report(&c));
+    let op = &c.ir.operations[0];
+    let types: Vec<String> = op.responses.iter().map(|r| ty(&c.ir, &r.content[0].ty)).collect();
+    assert_eq!(types[0], "Pet");
+    assert_eq!(fields(&c.ir, &types[1]), ["id: string Optional"]);
+    assert_eq!(fields(&c.ir, &types[2]), ["label: string Optional"]);
+    // A name no schema declares is an error at the reference, not the whole document.
+    let c = compile_yaml(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#nothing'}}}}}}}}}}\n"
+    ));
+    assert_eq!(c.errors().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["E0102"], "{}", common::report(&c));
+}
+
+#[test]
 fn urls_resolve_through_imports_and_never_the_network() {
     let api = "openapi: 3.1.0
 info: {title: Pets, version: '1.0'}

@@ -138,6 +138,24 @@ fn external_name(base: &str, reference: &str) -> Option<String> {
     Some(if file.starts_with('/') { format!("/{joined}") } else { joined })
 }
 
+/// The schema under `root` whose `$anchor` (or `$dynamicAnchor`) is `name`.
+fn anchor<'n>(root: &'n Node, name: &str) -> Option<&'n Node> {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Object(members) => {
+                if ["$anchor", "$dynamicAnchor"].iter().any(|k| n.get(k).and_then(Node::as_str) == Some(name)) {
+                    return Some(n);
+                }
+                stack.extend(members.iter().rev().map(|m| &m.value));
+            }
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Whether a document is OpenAPI (or Swagger, to be refused with a clear message).
 pub(crate) fn is_openapi(root: &Node) -> bool {
     root.get("openapi").is_some() || root.get("swagger").is_some()
@@ -221,6 +239,8 @@ pub(crate) struct Lowering<'a, 'd> {
     operation_ids: HashMap<String, Loc>,
     /// Interface components by key.
     interfaces: HashMap<String, InterfaceId>,
+    /// Schemas by absolute `$id`, once looked for.
+    ids: Option<HashMap<String, (FileId, &'a Node)>>,
 }
 
 /// Lowers one OpenAPI document. The caller has checked that `root` is an object.
@@ -249,6 +269,7 @@ pub(crate) fn lower<'a>(
         reported: BTreeSet::new(),
         operation_ids: HashMap::new(),
         interfaces: HashMap::new(),
+        ids: None,
     };
     l.document();
     service
@@ -550,6 +571,9 @@ impl<'a> Lowering<'a, '_> {
         let here = self.r.file;
         let (file, root) = if file_part.is_empty() {
             (here, if here == self.main { self.root } else { self.docs.tree(here)? })
+        } else if let Some(&(f, node)) = self.schema_ids().get(file_part) {
+            // OpenAPI 3.1: a schema's absolute `$id` names it.
+            (f, node)
         } else {
             let base = self.docs.names.get(&here).map(String::as_str).unwrap_or("");
             let name = self.docs.file_of(base, text);
@@ -585,8 +609,13 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         };
-        let tokens = refs::local_pointer(&format!("#{fragment}")).unwrap_or_default();
-        match refs::resolve(root, &tokens) {
+        // A fragment is a JSON pointer (`#/components/…`), or a plain name that a schema's
+        // `$anchor` (or `$dynamicAnchor`) declares (`#pet`).
+        let found = match refs::local_pointer(&format!("#{fragment}")) {
+            Some(tokens) => refs::resolve(root, &tokens),
+            None => anchor(root, fragment),
+        };
+        match found {
             Some(n) => Some((file, n)),
             None => {
                 if self.reported.insert(span.start) {
@@ -607,12 +636,54 @@ impl<'a> Lowering<'a, '_> {
         }
     }
 
+    /// Every schema of the documents with an absolute `$id` (OpenAPI 3.1), found once.
+    fn schema_ids(&mut self) -> &HashMap<String, (FileId, &'a Node)> {
+        if self.ids.is_none() {
+            let mut ids = HashMap::new();
+            let docs = self.docs;
+            let trees = std::iter::once((self.main, self.root))
+                .chain(docs.trees.iter().filter(|(f, _)| **f != self.main).map(|(f, n)| (*f, n)));
+            for (file, root) in trees {
+                let mut stack = vec![root];
+                while let Some(n) = stack.pop() {
+                    match &n.value {
+                        Value::Object(members) => {
+                            if let Some(id) = n.get("$id").and_then(Node::as_str)
+                                && id.contains(':')
+                            {
+                                ids.entry(id.trim_end_matches('#').to_string()).or_insert((file, n));
+                            }
+                            stack.extend(members.iter().map(|m| &m.value));
+                        }
+                        Value::Array(items) => stack.extend(items.iter()),
+                        _ => {}
+                    }
+                }
+            }
+            self.ids = Some(ids);
+        }
+        self.ids.get_or_insert_with(HashMap::new)
+    }
+
     /// A schema in another file (or not under `components/schemas`), read once: named after the
     /// last token of its pointer, or the file's name, when it is a model, enum or union.
     fn schema_ref(&mut self, text: &str, span: Span, context: &str) -> Option<Typed> {
         let (file, node) = self.target(text, span)?;
-        let fragment = text.split_once('#').map_or("", |(_, f)| f).to_string();
-        let key = (file, fragment.clone());
+        // A component of the document, named another way (`$anchor`, `$id`): that component.
+        if file == self.main
+            && let Some(m) = self.schemas().iter().find(|m| std::ptr::eq(&m.value, node))
+        {
+            let (kind, name) = self.components[&m.key].clone();
+            return match kind {
+                Kind::Alias => self.alias(&m.key),
+                _ => Some(Typed { text: name, ..Typed::default() }),
+            };
+        }
+        let (file_part, fragment) = text.split_once('#').unwrap_or((text, ""));
+        let fragment = fragment.to_string();
+        // A schema named by its `$id` is known by it: several may sit in one file.
+        let by_id = !file_part.is_empty() && self.schema_ids().contains_key(file_part);
+        let key = (file, if by_id { text.to_string() } else { fragment.clone() });
         match self.external.get(&key) {
             Some(Some(t)) => return Some(t.clone()),
             Some(None) => {
@@ -628,7 +699,14 @@ impl<'a> Lowering<'a, '_> {
             let stem = name.rsplit('/').next().unwrap_or(name);
             stem.split('.').next().unwrap_or(stem).to_string()
         });
-        let base = if file == self.main && fragment.is_empty() { context.to_string() } else { base };
+        let base = if by_id && fragment.is_empty() {
+            let last = file_part.trim_end_matches('/').rsplit('/').next().unwrap_or(file_part);
+            last.split('.').next().unwrap_or(last).to_string()
+        } else if file == self.main && fragment.is_empty() {
+            context.to_string()
+        } else {
+            base
+        };
         let previous = std::mem::replace(&mut self.r.file, file);
         let kind = classify(node);
         let t = if matches!(kind, Kind::Model | Kind::Enum | Kind::Union) && non_string_values(node).is_none() {
