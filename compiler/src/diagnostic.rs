@@ -367,9 +367,10 @@ codes! {
     /// The document is not OpenAPI 3.0, 3.1 or 3.2: a Swagger 2.0 document, or an `openapi`
     /// version apigen does not know. Convert Swagger 2.0 documents to OpenAPI 3 first.
     E0101 Error "unsupported OpenAPI version";
-    /// A `$ref` names nothing: no such pointer in the document, or a file that cannot be read
-    /// (other files are named relative to the referring one), or a URL (never fetched). Only
-    /// schemas may live in other files yet. The label is on the reference.
+    /// A `$ref` names nothing: no such pointer, `$anchor` or `$id` in the documents, or a file
+    /// that cannot be read (other files are named relative to the referring one), or a URL that
+    /// `[imports]` in apigen.toml does not map to a file (apigen never fetches one). The label is
+    /// on the reference.
     E0102 Error "unresolved reference";
     /// References that lead back to where they started without reaching a definition: a schema
     /// that is only a `$ref` to itself, or parameters and responses that refer to each other.
@@ -383,6 +384,23 @@ codes! {
     E0105 Error "duplicate operationId";
     /// A parameter has neither `schema` nor `content`, so nothing says what it holds.
     E0106 Error "parameter without schema";
+    /// The `psql` attribute (the table metadata of a model or a service, as Flow Commerce writes
+    /// it) is not shaped as it must be: an unknown key, a list that is not one, an index without
+    /// `fields`, a foreign key without `references`. `apigen explain` of any DAO code lists the keys.
+    E0201 Error "invalid psql attribute";
+    /// A `psql` key (`pkey`, an index, `on_conflict`, a foreign key) names a field the model does not
+    /// have. Indexes decide which queries the DAO has, so a typo would silently lose one.
+    E0202 Error "psql names an unknown field";
+    /// A table needs a primary key: give `pkey` (a field, or a list of fields), or have a field
+    /// named `id` or `guid`, which is the key when none is given.
+    E0203 Error "table without a primary key";
+    /// `on_conflict` names the unique key upserts are keyed by. Its fields have an index that is
+    /// not unique, or is partial (`where`), which PostgreSQL cannot use for `on conflict`. Without
+    /// an index of its own, apigen makes `on_conflict` a unique index.
+    E0204 Error "on_conflict without a unique key";
+    /// An audit column (`created_at`, `updated_by_guid`, …) has the name of a field of the model.
+    /// Audit columns are the DAO's to fill; the model's fields are the caller's.
+    E0205 Error "audit column is also a field";
     /// The file starts with a UTF-8 byte-order mark. It is ignored, but RFC 8259 forbids it and
     /// some tools choke on it: save the file without one.
     W0001 Warning "byte-order mark";
@@ -391,11 +409,15 @@ codes! {
     /// valid; the name still cannot be written in api.json, and generators derive identifiers
     /// from it. Rename the value and keep the wire form in `value`.
     W0002 Warning "invalid enum value name";
-    /// Part of an OpenAPI document that the IR cannot hold yet (callbacks, links, webhooks,
-    /// non-default parameter styles, `oneOf` beside properties, ...). It is left out of what is
-    /// generated; the warning names exactly what.
+    /// Part of an OpenAPI document that the IR cannot hold yet (links, a path item's own
+    /// `servers`, `oneOf` beside properties, enums of fractions, a style a parameter's location
+    /// does not allow, ...). It is left out of what is generated; the warning names exactly what.
     W0101 Warning "OpenAPI construct not compiled";
     /// `openapi: 3.0` in YAML is a number; OpenAPI says the version is a string. It is read as
     /// the version it spells; quote it.
     W0102 Warning "OpenAPI version is not a string";
+    /// A foreign key of a table references a table that no model of the same spec is (Flow's DAO
+    /// specs sometimes reference tables of other specs). Its constraint is left out of the
+    /// generated SQL; create it in a migration of your own.
+    W0201 Warning "foreign key to an unknown table";
 }

@@ -5,6 +5,7 @@
 //! come in as bytes; files named by imports are asked for through a [`Loader`] the caller gives.
 //! Compiling never stops at the first error and never panics on any input.
 
+pub mod dao;
 pub mod diagnostic;
 pub mod diff;
 pub mod ir;

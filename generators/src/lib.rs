@@ -7,6 +7,7 @@ pub mod client;
 pub mod mock;
 pub mod models;
 pub mod plan;
+pub mod psql;
 pub mod rust;
 pub mod server;
 

@@ -108,6 +108,8 @@ pub(crate) struct Lowering<'a, 'd> {
     /// become no interface.
     clashes: BTreeMap<String, &'static str>,
     pending: Pending,
+    /// Every model with its own `psql` attribute, checked once all tables are known.
+    psql: Vec<(ModelId, Option<&'a Node>)>,
 }
 
 /// What makes two fields alike for an interface: name, type as written, required.
@@ -160,6 +162,7 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
         reported_refs: BTreeSet::new(),
         clashes: BTreeMap::new(),
         pending: Pending::default(),
+        psql: Vec::new(),
     };
     let root_obj = l.r.object(root, "the spec", TOP_KEYS).unwrap_or(root);
 
@@ -274,11 +277,28 @@ pub(crate) fn lower<'a>(r: Reader<'_>, ir: &'a mut Ir, map: &'a mut SourceMap, r
     for m in l.r.opt_map(root_obj, "models", "the spec") {
         l.model(&m.key, m.key_span, &m.value, MODEL_KEYS);
     }
+    // The data tier: every model's `psql`, with the spec's as defaults, once all tables are known.
+    let service_psql = psql_node(root_obj);
+    let tables = crate::dao::table_names(l.ir, service_id);
+    for (id, node) in std::mem::take(&mut l.psql) {
+        let model = l.ir.models[id.index()].clone();
+        crate::dao::check(&mut l.r, &model, node, service_psql, &tables);
+    }
     for m in l.r.opt_map(root_obj, "resources", "the spec") {
         l.resource(m);
     }
     l.template_interfaces();
     (service_id, l.pending)
+}
+
+/// The value of the `psql` attribute of a spec or model, as written.
+fn psql_node(obj: &Node) -> Option<&Node> {
+    obj.get("attributes")?
+        .as_array()?
+        .iter()
+        .find(|a| a.get("name").and_then(Node::as_str).is_some_and(|n| n.trim() == "psql"))?
+        .get("value")
+        .filter(|v| v.as_object().is_some())
 }
 
 impl<'a> Lowering<'a, '_> {
@@ -732,6 +752,7 @@ impl<'a> Lowering<'a, '_> {
         self.ir.models[id.index()] = model;
         self.ir.services[self.service.index()].models.push(id);
         self.pending_interfaces(PendingOwner::Model(id), interface_names);
+        self.psql.push((id, psql_node(obj)));
     }
 
     /// Interface names are resolved after all types are declared (see `resolve`).
