@@ -50,6 +50,26 @@ pub struct App {
     /// runtime this apigen was built with.
     #[serde(default)]
     pub runtime: Option<String>,
+    /// The PostgreSQL migrations of the app's tables (the `psql` models of its services), relative
+    /// to apigen.toml: `NNNN_description.sql`, one per change, never rewritten, and `schema.json`,
+    /// the tables as the last migration leaves them.
+    #[serde(default)]
+    pub migrations: Option<Migrations>,
+}
+
+/// `[apps.<name>.migrations]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Migrations {
+    /// The folder, relative to apigen.toml.
+    pub path: String,
+    /// Keys of the services whose tables it holds (their `psql` models); default: the app's.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Destructive changes allowed in the next migration, by element: `public.users` (drop the
+    /// table), `public.users.nickname` (drop, retype or tighten the column).
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// `[apps.<name>.models]`: extra derives and type replacements (see `generators::Settings`).

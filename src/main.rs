@@ -311,7 +311,8 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
             None => break,
         }
     }
-    if cached.len() == selected.len() {
+    // Migrations depend on what their folder holds, which the cache does not follow.
+    if cached.len() == selected.len() && selected.iter().all(|(_, app)| app.migrations.is_none()) {
         for (name, files) in cached {
             for (generator, path) in files {
                 outln!("{name}: {generator} → {} (unchanged)", files::display_name(&path))?;
@@ -335,6 +336,10 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
     for (name, app) in &selected {
         let files = apigen::update::app_files(cfg, &compilation, name, app)?;
         planned.extend(apigen::update::compare(name, &out_dir(app), files, &others(name))?);
+        if let Some(m) = &app.migrations {
+            let dir = relative_to_cwd(cfg.root.join(&m.path));
+            planned.extend(apigen::update::migrations(&compilation, name, app, &dir)?);
+        }
     }
     let stale = planned.iter().filter(|p| p.state != apigen::update::State::Unchanged).count();
     // Report what happened, so in write mode only after the writes succeeded.

@@ -796,3 +796,60 @@ fn bad_openapi_documents_fail_clearly_and_quickly() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stdout(&o).contains("error[E0063]"), "{}", stdout(&o));
 }
+
+#[test]
+fn update_writes_one_migration_per_change_and_never_rewrites_one() {
+    let dir = scratch("migrations");
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    let config = |allow: &str| {
+        format!(
+            "[organization]\nspecs = \"specs\"\n\n[apps.shop]\nservices = [\"shop\"]\ngenerators = [\"models\"]\noutput = \"out\"\n\n[apps.shop.migrations]\npath = \"db\"\nservices = [\"shop-dao\"]\nallow = [{allow}]\n"
+        )
+    };
+    std::fs::write(dir.join("apigen.toml"), config("")).unwrap();
+    std::fs::write(
+        dir.join("specs/shop.json"),
+        r#"{"name": "shop", "models": {"order": {"fields": [{"name": "id", "type": "string"}]}}}"#,
+    )
+    .unwrap();
+    let dao = |fields: &str| {
+        format!(
+            r#"{{"name": "shop dao", "attributes": [{{"name": "psql", "value": {{"pkey": "id"}}}}], "models": {{"order": {{"fields": [{fields}]}}}}}}"#
+        )
+    };
+    let id = r#"{"name": "id", "type": "string"}"#;
+    let note = r#"{"name": "note", "type": "string", "required": false}"#;
+    std::fs::write(dir.join("specs/shop-dao.json"), dao(id)).unwrap();
+
+    let o = apigen(&dir, &["update", "--app", "shop"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("shop: migrations → db/0001_create_orders.sql (created)"), "{}", stdout(&o));
+    let first = std::fs::read_to_string(dir.join("db/0001_create_orders.sql")).unwrap();
+    assert!(first.starts_with("-- @generated") && first.contains("create table public.orders"), "{first}");
+    let o = apigen(&dir, &["update", "--check"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+
+    // A column added: the next migration, and --check says one is pending until it is written.
+    std::fs::write(dir.join("specs/shop-dao.json"), dao(&format!("{id}, {note}"))).unwrap();
+    let o = apigen(&dir, &["update", "--check"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("0002_add_orders_note.sql (stale)"), "{}", stdout(&o));
+    assert!(!dir.join("db/0002_add_orders_note.sql").exists());
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let second = std::fs::read_to_string(dir.join("db/0002_add_orders_note.sql")).unwrap();
+    assert!(second.contains("alter table public.orders add column note text"), "{second}");
+    assert_eq!(std::fs::read_to_string(dir.join("db/0001_create_orders.sql")).unwrap(), first, "never rewritten");
+
+    // Dropping it is destructive: refused, nothing written, until allowed.
+    std::fs::write(dir.join("specs/shop-dao.json"), dao(id)).unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_ne!(code(&o), 0);
+    assert!(stderr(&o).contains("column public.orders.note would be dropped"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("allow = [\"public.orders.note\"]"), "{}", stderr(&o));
+    assert!(!dir.join("db/0003_drop_orders_note.sql").exists());
+    std::fs::write(dir.join("apigen.toml"), config("\"public.orders.note\"")).unwrap();
+    let o = apigen(&dir, &["update"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(std::fs::read_to_string(dir.join("db/0003_drop_orders_note.sql")).unwrap().contains("drop column note"));
+}

@@ -216,3 +216,140 @@ async fn indexes_are_as_declared() {
         ]
     );
 }
+
+/// The fixture with `edit` applied to its JSON, compiled.
+fn shop_with(edit: impl FnOnce(&mut serde_json::Value)) -> generators::psql::Schema {
+    let path = common::root().join("tests/fixtures/dao/shop.json");
+    let mut spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    edit(&mut spec);
+    let c = compiler::compile_str("shop.json", &spec.to_string());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    generators::psql::Schema::of(&c.ir, ServiceId(0))
+}
+
+fn deny(_: &str) -> bool {
+    false
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_migration_takes_the_previous_schema_to_the_next_with_its_rows() {
+    let before = shop_with(|_| {});
+    let after = shop_with(|spec| {
+        let customer = &mut spec["models"]["customer"];
+        customer["fields"].as_array_mut().unwrap().push(serde_json::json!(
+            { "name": "phone", "type": "string", "required": false, "description": "For deliveries" }
+        ));
+        customer["fields"].as_array_mut().unwrap().push(serde_json::json!(
+            { "name": "vip", "type": "boolean", "default": false }
+        ));
+        customer["attributes"][0]["value"]["indexes"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({ "fields": ["phone"] }));
+        spec["models"]["coupon"] = serde_json::json!({
+            "fields": [{ "name": "id", "type": "string" }, { "name": "customer_id", "type": "string" }],
+            "attributes": [{ "name": "psql", "value": { "foreign_keys": [{ "fields": ["customer_id"], "references": "customers" }] } }]
+        });
+    });
+    // The state kept beside the migrations round-trips.
+    let json = serde_json::to_string_pretty(&after).unwrap();
+    assert_eq!(serde_json::from_str::<generators::psql::Schema>(&json).unwrap(), after);
+    let (description, sql) = generators::psql::migrate(&before, &after, &deny).unwrap().expect("a change");
+    assert_eq!(description, "add_customers_phone_and_3_more");
+    insta::assert_snapshot!("dao_shop_migration_0002", sql);
+
+    let db = database("migrate").await;
+    db.batch_execute(&shop()).await.unwrap();
+    db.batch_execute(
+        "insert into customers (id, email, name, updated_by, hash_code) values ('c1', 'ada@example.com', 'Ada', 'test', 1)",
+    )
+    .await
+    .unwrap();
+    db.batch_execute(&sql).await.unwrap();
+    // The row that was there keeps its values, with the new column's default.
+    assert_eq!(count(&db, "select count(*) from customers where vip = false and phone is null").await, 1);
+    db.batch_execute("update customers set phone = '+41 00', hash_code = 2 where id = 'c1'").await.unwrap();
+    assert_eq!(
+        count(&db, "select count(*) from journal.customers where phone = '+41 00'").await,
+        1,
+        "the journal has the new column"
+    );
+    assert_eq!(fails(&db, "update customers set phone = ' ' where id = 'c1'").await, "23514");
+    db.batch_execute("insert into coupons (id, customer_id, updated_by, hash_code) values ('k1', 'c1', 'test', 1)")
+        .await
+        .unwrap();
+    assert_eq!(count(&db, "select count(*) from journal.coupons").await, 1);
+    // Nothing changed: no migration.
+    assert_eq!(generators::psql::migrate(&after, &after, &deny).unwrap(), None);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_destructive_migration_is_refused_unless_allowed() {
+    let before = shop_with(|_| {});
+    let after = shop_with(|spec| {
+        spec["models"]["customer"]["attributes"][0]["value"]["indexes"] =
+            serde_json::json!([{ "fields": ["email"], "unique": true }]);
+        let fields = spec["models"]["customer"]["fields"].as_array_mut().unwrap();
+        fields.retain(|f| f["name"] != "nickname");
+        fields.push(serde_json::json!({ "name": "born", "type": "date-iso8601" }));
+        spec["models"]["order"]["fields"].as_array_mut().unwrap().iter_mut().for_each(|f| {
+            if f["name"] == "user" {
+                f["required"] = serde_json::json!(true);
+            }
+        });
+    });
+    let refused = generators::psql::migrate(&before, &after, &deny).unwrap_err();
+    let elements: Vec<&str> = refused.iter().map(|d| d.element.as_str()).collect();
+    assert_eq!(elements, ["public.customers.nickname", "public.customers.born", "sales.orders.user"], "{refused:?}");
+    assert!(refused[1].what.contains("without a default"), "{}", refused[1].what);
+    // Allowed, it runs: on an empty table even the required column goes in.
+    let (_, sql) = generators::psql::migrate(&before, &after, &|_| true).unwrap().unwrap();
+    let db = database("destructive").await;
+    db.batch_execute(&shop()).await.unwrap();
+    db.batch_execute(&sql).await.unwrap();
+    assert_eq!(
+        count(&db, "select count(*) from information_schema.columns where table_schema = 'public' and table_name = 'customers' and column_name = 'nickname'").await,
+        0
+    );
+    // The journal keeps the column the table lost.
+    assert_eq!(
+        count(&db, "select count(*) from information_schema.columns where table_schema = 'journal' and table_name = 'customers' and column_name = 'nickname'").await,
+        1
+    );
+}
+
+/// The example user service's committed migrations apply in order to an empty database, and
+/// leave the table the README describes.
+#[tokio::test(flavor = "current_thread")]
+async fn the_user_service_migrations_apply_in_order() {
+    let dir = common::root().join("examples/user-service/migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let db = database("user_service").await;
+    for f in &files {
+        db.batch_execute(&std::fs::read_to_string(f).unwrap())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
+    }
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from information_schema.tables where table_schema = 'public' and table_name = 'users'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "select count(*) from information_schema.tables where table_schema = 'journal' and table_name = 'users'"
+        )
+        .await,
+        1
+    );
+}

@@ -1,7 +1,7 @@
 {{ header }}
--- The data tier of the `{{ service }}` spec: every table with its constraints, indexes, triggers
--- and journal. Text columns refuse empty text and text with whitespace at either end; a primary
--- key cannot be updated, since the journal follows each row by it.
+-- {{ intro }}
+-- Text columns refuse empty text and text with whitespace at either end; a primary key cannot
+-- be updated, since the journal follows each row by it.
 
 create schema if not exists journal;
 {%- for s in schemas %}
@@ -12,7 +12,7 @@ create schema if not exists {{ s }};
 create table {{ t.qualified }} (
 {%- for c in t.columns %}
   {{ c.name }} {{ c.ty }}{% if !c.nullable %} not null{% endif %}{% if let Some(d) = c.default %} default {{ d }}{% endif %}{% if let Some(check) = c.check %}
-    check ({{ check }}){% endif %},
+    {{ check }}{% endif %},
 {%- endfor %}
   primary key ({{ t.pkey }})
 );
@@ -54,18 +54,7 @@ create table {{ t.journal }} (
 );
 create index {{ t.journal_index }} on {{ t.journal }} ({{ t.pkey }}, journal_id);
 
-create function {{ t.fn_journal }}() returns trigger language plpgsql as $$
-begin
-  if tg_op = 'DELETE' then
-    insert into {{ t.journal }} (journal_operation, {{ t.column_list }})
-      values (tg_op, {{ t.old_values }});
-    return old;
-  end if;
-  insert into {{ t.journal }} (journal_operation, {{ t.column_list }})
-    values (tg_op, {{ t.new_values }});
-  return new;
-end
-$$;
+{{ t.journal_fn }}
 create trigger {{ t.trigger_journal }} after insert or update or delete on {{ t.qualified }}
   for each row execute function {{ t.fn_journal }}();
 {% endfor %}
