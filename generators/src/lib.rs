@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod client;
+pub mod dao;
 pub mod mock;
 pub mod models;
 pub mod plan;

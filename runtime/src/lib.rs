@@ -8,13 +8,16 @@
 //! - [`params`]: path, query and header values parsed ([`params::FromParam`]) and formatted
 //!   ([`params::ToParam`]) the same way on both sides;
 //! - [`server`] (feature `server`): JSON responses, the one error body, parameter extraction;
-//! - [`client`] (feature `client`): the HTTP transport with retries and backoff, [`client::ClientError`].
+//! - [`client`] (feature `client`): the HTTP transport with retries and backoff, [`client::ClientError`];
+//! - [`dao`] (feature `dao`): what generated DAOs share over tokio-postgres.
 
 pub mod params;
 pub mod unions;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "dao")]
+pub mod dao;
 #[cfg(feature = "server")]
 pub mod server;
 
