@@ -15,19 +15,10 @@ use compiler::ir::ServiceId;
 use tokio_postgres::{Client, NoTls};
 
 fn config(database: &str) -> tokio_postgres::Config {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let host = var("PGHOST").unwrap_or_else(|| {
-        panic!("PostgreSQL is needed: run the tests with scripts/test, which starts a throwaway cluster (PGHOST is not set)")
+    let mut c = apigen_runtime::dao::config_from_env().unwrap_or_else(|e| {
+        panic!("PostgreSQL is needed: run the tests with scripts/test, which starts a throwaway cluster ({e})")
     });
-    let mut c = tokio_postgres::Config::new();
-    c.host(&host).dbname(database);
-    if let Some(port) = var("PGPORT") {
-        c.port(port.parse().expect("PGPORT is a port"));
-    }
-    c.user(var("PGUSER").unwrap_or_else(|| "postgres".into()));
-    if let Some(p) = var("PGPASSWORD") {
-        c.password(p);
-    }
+    c.dbname(database);
     c
 }
 

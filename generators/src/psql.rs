@@ -319,15 +319,14 @@ fn render_create(intro: &str, tables: &[&TableState]) -> Result<String, Generate
 
 /// The migration that creates every table of the service, or `None` when it has none.
 pub fn create_tables(ir: &Ir, sid: ServiceId) -> Result<Option<String>, GenerateError> {
-    let schema = Schema::of(ir, sid);
-    if schema.is_empty() {
-        return Ok(None);
+    // The first migration, as `apigen update` writes it: every table is new.
+    match migrate(&Schema::default(), &Schema::of(ir, sid), &|_| true) {
+        Ok(first) => Ok(first.map(|(_, sql)| sql)),
+        Err(e) => Err(GenerateError::Template {
+            template: "create_tables.sql",
+            message: e.into_iter().map(|d| d.what).collect::<Vec<_>>().join("; "),
+        }),
     }
-    let intro = format!(
-        "The data tier of the `{}` spec: every table with its constraints, indexes, triggers\n-- and journal.",
-        ir.service(sid).name
-    );
-    render_create(&intro, &schema.tables.iter().collect::<Vec<_>>()).map(Some)
 }
 
 /// A change a migration would make that can lose data or reject rows that exist: refused unless

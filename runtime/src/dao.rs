@@ -7,6 +7,25 @@
 
 pub use tokio_postgres::GenericClient;
 
+/// A connection configuration from libpq's variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`,
+/// `PGDATABASE`), which tokio-postgres does not read itself: what `pg_virtualenv` and most
+/// PostgreSQL tooling set. `PGHOST` is required; the user defaults to `postgres`, the database
+/// to the user's.
+pub fn config_from_env() -> Result<tokio_postgres::Config, String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let host = var("PGHOST").ok_or("PGHOST is not set: say where PostgreSQL is (pg_virtualenv sets it)")?;
+    let user = var("PGUSER").unwrap_or_else(|| "postgres".into());
+    let mut c = tokio_postgres::Config::new();
+    c.host(&host).dbname(var("PGDATABASE").unwrap_or_else(|| user.clone())).user(user);
+    if let Some(port) = var("PGPORT") {
+        c.port(port.parse().map_err(|_| format!("PGPORT is not a port: `{port}`"))?);
+    }
+    if let Some(p) = var("PGPASSWORD") {
+        c.password(p);
+    }
+    Ok(c)
+}
+
 /// Why a DAO call failed.
 #[derive(Debug)]
 pub enum DaoError {

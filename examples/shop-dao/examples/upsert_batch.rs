@@ -12,17 +12,8 @@ const ROWS: usize = 10_000;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let var = |k: &str| std::env::var(k).ok();
-    let mut config = tokio_postgres::Config::new();
-    config.host(var("PGHOST").as_deref().ok_or("PGHOST is not set: run it under pg_virtualenv")?);
-    config.user(var("PGUSER").unwrap_or_else(|| "postgres".into()));
-    config.dbname(var("PGDATABASE").unwrap_or_else(|| "postgres".into()));
-    if let Some(p) = var("PGPORT") {
-        config.port(p.parse()?);
-    }
-    if let Some(p) = var("PGPASSWORD") {
-        config.password(p);
-    }
+    let mut config = apigen_runtime::dao::config_from_env().map_err(|e| format!("{e}: run it under pg_virtualenv"))?;
+    config.dbname(std::env::var("PGDATABASE").as_deref().unwrap_or("postgres"));
     let (admin, connection) = config.connect(NoTls).await?;
     tokio::spawn(connection);
     admin.batch_execute("drop database if exists upsert_bench").await?;

@@ -35,18 +35,10 @@ fn the_generated_dao_is_fresh() {
 }
 
 async fn connect(database: &str) -> Client {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    let host = var("PGHOST").unwrap_or_else(|| {
-        panic!("PostgreSQL is needed: run the tests with scripts/test, which starts a throwaway cluster (PGHOST is not set)")
+    let mut c = apigen_runtime::dao::config_from_env().unwrap_or_else(|e| {
+        panic!("PostgreSQL is needed: run the tests with scripts/test, which starts a throwaway cluster ({e})")
     });
-    let mut c = tokio_postgres::Config::new();
-    c.host(&host).dbname(database).user(var("PGUSER").unwrap_or_else(|| "postgres".into()));
-    if let Some(port) = var("PGPORT") {
-        c.port(port.parse().unwrap());
-    }
-    if let Some(p) = var("PGPASSWORD") {
-        c.password(p);
-    }
+    c.dbname(database);
     let (client, connection) = c.connect(NoTls).await.expect("connect to PostgreSQL");
     tokio::spawn(async move {
         let _ = connection.await;
