@@ -334,12 +334,16 @@ fn update(apps: Vec<String>, check: bool, config_path: Option<PathBuf>) -> Resul
     }
     let mut planned = Vec::new();
     for (name, app) in &selected {
-        let files = apigen::update::app_files(cfg, &compilation, name, app)?;
-        planned.extend(apigen::update::compare(name, &out_dir(app), files, &others(name))?);
-        if let Some(m) = &app.migrations {
-            let dir = relative_to_cwd(cfg.root.join(&m.path));
-            planned.extend(apigen::update::migrations(&compilation, name, app, &dir)?);
-        }
+        let dir = app.migrations.as_ref().map(|m| relative_to_cwd(cfg.root.join(&m.path)));
+        planned.extend(apigen::update::plan_app(
+            cfg,
+            &compilation,
+            name,
+            app,
+            &out_dir(app),
+            &others(name),
+            dir.as_deref(),
+        )?);
     }
     let stale = planned.iter().filter(|p| p.state != apigen::update::State::Unchanged).count();
     // Report what happened, so in write mode only after the writes succeeded.
@@ -389,8 +393,13 @@ fn generate(
         .filter(|s| s.format != compiler::ir::SourceFormat::ImportSummary)
         .map(|s| s.key.clone())
         .collect();
+    // By default every generator with something to make: the DAO only where there are tables.
     let generators = if generators.is_empty() {
-        generators::Generator::ALL.iter().map(|g| g.as_str().to_string()).collect()
+        generators::Generator::ALL
+            .iter()
+            .filter(|g| **g != generators::Generator::Dao || ir.service_ids().any(|s| generators::applies(ir, s, **g)))
+            .map(|g| g.as_str().to_string())
+            .collect()
     } else {
         generators
     };

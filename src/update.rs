@@ -44,13 +44,15 @@ impl State {
     }
 }
 
-/// The app's settings as the generators take them.
-pub fn generator_app(name: &str, app: &App) -> generators::plan::App {
+/// The app's settings as the generators take them, with its migrations as `update` finds them.
+pub fn generator_app(name: &str, app: &App, migrations: Option<generators::plan::Migrations>) -> generators::plan::App {
     generators::plan::App {
         name: name.to_string(),
         services: app.services.clone(),
         clients: app.clients.clone(),
         generators: app.generators.clone(),
+        tables: app.migrations.as_ref().map(|m| m.services.clone()).unwrap_or_default(),
+        migrations,
         settings: generators::Settings { derives: app.models.derives.clone(), replace: app.models.replace.clone() },
     }
 }
@@ -81,13 +83,68 @@ pub fn select<'c>(config: &'c Config, apps: &[String]) -> Result<Vec<(&'c String
 pub fn plan(config: &Config, compilation: &Compilation, apps: &[String]) -> Result<Vec<Planned>> {
     let mut planned = Vec::new();
     for (name, app) in select(config, apps)? {
-        let files = app_files(config, compilation, name, app)?;
-        planned.extend(compare(name, &config.root.join(&app.output), files, &other_outputs(config, name))?);
-        if let Some(m) = &app.migrations {
-            planned.extend(migrations(compilation, name, app, &config.root.join(&m.path))?);
-        }
+        let migrations_dir = app.migrations.as_ref().map(|m| config.root.join(&m.path));
+        let out_dir = config.root.join(&app.output);
+        let others = other_outputs(config, name);
+        planned.extend(plan_app(config, compilation, name, app, &out_dir, &others, migrations_dir.as_deref())?);
     }
     Ok(planned)
+}
+
+/// One app's files compared with the disk: its generated code in `out_dir`, then its next
+/// migration in `migrations_dir` (listed in the code's `migrations.rs` already when the app
+/// asks for the DAO).
+pub fn plan_app(
+    config: &Config,
+    compilation: &Compilation,
+    name: &str,
+    app: &App,
+    out_dir: &Path,
+    others: &[PathBuf],
+    migrations_dir: Option<&Path>,
+) -> Result<Vec<Planned>> {
+    let (next, listed) = match migrations_dir {
+        Some(dir) => {
+            let next = migrations(compilation, name, app, dir)?;
+            let mut files: Vec<String> = existing_migrations(dir)?.into_iter().map(|(_, f)| f).collect();
+            files.extend(
+                next.iter()
+                    .filter(|p| p.state == State::Created && p.path.extension().is_some_and(|e| e == "sql"))
+                    .filter_map(|p| p.path.file_name().map(|f| f.to_string_lossy().into_owned())),
+            );
+            files.sort();
+            let from = absolute(out_dir);
+            let to = absolute(dir);
+            let rel = relative(&from, &to).unwrap_or(to);
+            let dir = rel.to_string_lossy().replace('\\', "/");
+            (next, Some(generators::plan::Migrations { dir, files }))
+        }
+        None => (Vec::new(), None),
+    };
+    let files = app_files(config, compilation, name, app, listed)?;
+    let mut planned = compare(name, out_dir, files, others)?;
+    planned.extend(next);
+    Ok(planned)
+}
+
+/// The migrations in `dir` (`NNNN_description.sql`), by version; none when it does not exist.
+pub fn existing_migrations(dir: &Path) -> Result<Vec<(u32, String)>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e).with_context(|| format!("cannot read folder `{}`", dir.display())),
+    };
+    for entry in entries {
+        let file = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?.file_name();
+        let file = file.to_string_lossy().into_owned();
+        if let Some(n) = file.strip_suffix(".sql").and_then(|f| f.split('_').next()).and_then(|n| n.parse::<u32>().ok())
+        {
+            out.push((n, file));
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// The app's PostgreSQL migrations: when its tables differ from `schema.json` (the tables as
@@ -111,17 +168,7 @@ pub fn migrations(compilation: &Compilation, name: &str, app: &App, dir: &Path) 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => generators::psql::Schema::default(),
         Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", state_path.display())),
     };
-    let mut numbers = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries {
-            let file = entry?.file_name().to_string_lossy().into_owned();
-            if let Some(n) =
-                file.strip_suffix(".sql").and_then(|f| f.split('_').next()).and_then(|n| n.parse::<u32>().ok())
-            {
-                numbers.push(n);
-            }
-        }
-    }
+    let numbers: Vec<u32> = existing_migrations(dir)?.into_iter().map(|(n, _)| n).collect();
     if previous.is_empty() && !numbers.is_empty() {
         bail!(
             "app `{name}`: `{}` holds migrations but no schema.json: apigen cannot tell what they created",
@@ -175,8 +222,9 @@ pub fn app_files(
     compilation: &Compilation,
     name: &str,
     app: &App,
+    migrations: Option<generators::plan::Migrations>,
 ) -> Result<Vec<generators::plan::Planned>> {
-    let files = generators::plan::plan(&compilation.ir, &generator_app(name, app))?;
+    let files = generators::plan::plan(&compilation.ir, &generator_app(name, app, migrations))?;
     let Some(krate) = &app.krate else { return Ok(files) };
     let spec =
         generators::plan::CrateSpec { name: krate.clone(), runtime: app_runtime(config, app)?, standalone: false };

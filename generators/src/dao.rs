@@ -23,49 +23,27 @@ use quote::{format_ident, quote};
 
 use crate::psql::ident as sql_ident;
 use crate::rust::docs;
-use crate::{GenerateError, HEADER};
+use crate::{Part, part};
 
-/// The DAO module of a service, or `None` when it has no tables.
-pub fn generate(ir: &Ir, sid: ServiceId) -> Result<Option<String>, GenerateError> {
+/// The DAO module of a service, cut into parts: the module's documentation and imports, then
+/// one part per table. A service without tables has none ([`crate::applies`] says so first).
+pub(crate) fn parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
     let tables = compiler::dao::tables(ir, sid);
-    if tables.is_empty() {
-        return Ok(None);
-    }
-    let s = ir.service(sid);
-    let doc = [
-        format!(" The DAO of the `{}` spec's tables, over tokio-postgres: queries where the indexes", s.name),
-        " say, writes that check text first and, with `hash_code`, skip unchanged rows.".to_string(),
-    ];
-    let items: Vec<TokenStream> = tables.iter().map(|t| table(ir, t)).collect();
-    let tokens = quote! {
-        #(#![doc = #doc])*
-        use ::apigen_runtime::dao::{DaoError, GenericClient};
-
-        #(#items)*
-    };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::InvalidTokens {
-        generator: "dao",
-        file: "dao.rs".into(),
-        message: e.to_string(),
-    })?;
-    Ok(Some(format!("{HEADER}\n\n{}", spaced(&prettyplease::unparse(&file)))))
-}
-
-/// A blank line between top-level items, as a person writes them.
-fn spaced(code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + code.len() / 20);
-    let mut previous = "";
-    for line in code.lines() {
-        let item_starts = !line.starts_with([' ', '}', ')']) && !line.is_empty();
-        let after_item = previous == "}" || (previous.starts_with("use ") && !line.starts_with("use "));
-        if item_starts && after_item {
-            out.push('\n');
+    let name = ir.service(sid).name.clone();
+    let mut parts: Vec<Part<'_>> = vec![part(move || {
+        let doc = [
+            format!(" The DAO of the `{name}` spec's tables, over tokio-postgres: queries where the indexes"),
+            " say, writes that check text first and, with `hash_code`, skip unchanged rows.".to_string(),
+        ];
+        quote! {
+            #(#![doc = #doc])*
+            use ::apigen_runtime::dao::{DaoError, GenericClient, Param};
         }
-        out.push_str(line);
-        out.push('\n');
-        previous = line;
+    })];
+    for t in tables {
+        parts.push(part(move || table(ir, &t)));
     }
-    out
+    parts
 }
 
 fn rust_type(ty: SqlType) -> TokenStream {
@@ -167,6 +145,11 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
     let has_by = t.audit.created_by.is_some() || t.audit.updated_by.is_some() || t.audit.deleted_by.is_some();
     let by_param = if has_by { quote!(by: #by_arg,) } else { quote!() };
     let by_check = if has_by { by_check } else { None };
+    // Each write takes `by` only when it writes a `by` column: inserts and upserts the created
+    // and updated ones, updates the updated one, deletes the deleted one.
+    let writes_by = |yes: bool| if yes { (by_param.clone(), by_check.clone()) } else { (quote!(), None) };
+    let (update_by_param, update_by_check) = writes_by(t.audit.updated_by.is_some());
+    let (insert_by_param, insert_by_check) = writes_by(t.audit.created_by.is_some() || t.audit.updated_by.is_some());
 
     // Insert: the form's columns, the `by` columns, `hash_code`.
     let mut insert_cols: Vec<String> = form_columns.iter().map(|c| c.name.clone()).collect();
@@ -186,12 +169,37 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
         insert_vals.push(quote!(&hash));
     }
     let placeholders = |n: usize, from: usize| (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-    let insert_sql = format!(
-        "insert into {q} ({}) values ({}) returning {select_list}",
+    let insert_batch_sql = format!(
+        "insert into {q} ({}) values ({})",
         insert_cols.iter().map(|c| sql_ident(c)).collect::<Vec<_>>().join(", "),
         placeholders(insert_cols.len(), 1)
     );
+    let insert_sql = format!("{insert_batch_sql} returning {select_list}");
     let hash_let = if t.hash_code { quote!(let hash = form.hash_code();) } else { quote!() };
+    // A batch pipelines its statements: each one's parameters are moved into its future, so they
+    // may borrow only what outlives the batch (the forms, their hashes computed first, `by`).
+    let by_text = insert_vals.iter().any(|v| v.to_string() == quote!(&by.to_string()).to_string());
+    let pipelined = |vals: &[TokenStream]| -> Vec<TokenStream> {
+        vals.iter()
+            .map(|v| match v.to_string() {
+                s if s == quote!(&hash).to_string() => quote!(hash as Param<'_>),
+                s if s == quote!(&by.to_string()).to_string() => quote!(&by_text as Param<'_>),
+                _ => quote!(#v as Param<'_>),
+            })
+            .collect()
+    };
+    let batch_prelude = {
+        let hashes = t
+            .hash_code
+            .then(|| quote!(let hashes: ::std::vec::Vec<i64> = forms.iter().map(|f| f.hash_code()).collect();));
+        let by_text = by_text.then(|| quote!(let by_text = by.to_string();));
+        quote!(#hashes #by_text)
+    };
+    let (each_form, each_pat) = if t.hash_code {
+        (quote!(forms.iter().zip(&hashes)), quote!((form, hash)))
+    } else {
+        (quote!(forms.iter()), quote!(form))
+    };
 
     // Primary key.
     let pk_cols: Vec<&compiler::dao::Column> = t.pkey.iter().map(|p| col(p)).collect();
@@ -290,7 +298,13 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
         t.pkey.len() + 1
     );
     let key_ty: Vec<TokenStream> = pk_cols.iter().map(|c| rust_type(c.ty)).collect();
-    let key_fields: Vec<Ident> = pk_cols.iter().map(|c| field(&c.name)).collect();
+    let key_values: Vec<TokenStream> = pk_cols
+        .iter()
+        .map(|c| {
+            let f = field(&c.name);
+            if matches!(c.ty, SqlType::Text | SqlType::Jsonb) { quote!(self.#f.clone()) } else { quote!(self.#f) }
+        })
+        .collect();
     let key_idx: Vec<syn::Index> = (0..pk_cols.len()).map(syn::Index::from).collect();
     let key_type = quote!((#(#key_ty,)*));
 
@@ -332,9 +346,9 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
-            pub async fn #update_by_pk(db: &impl GenericClient, #by_param form: &#form) -> ::std::result::Result<u64, DaoError> {
+            pub async fn #update_by_pk(db: &impl GenericClient, #update_by_param form: &#form) -> ::std::result::Result<u64, DaoError> {
                 form.check()?;
-                #by_check
+                #update_by_check
                 #hash_let
                 Ok(db.execute(#sql, &[#(#update_binds),*]).await?)
             }
@@ -367,17 +381,19 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
             key.join("`, `"),
             if t.hash_code { " (0 when that row holds this data already)" } else { "" }
         );
-        let batch_doc = format!(" [`Self::{one}`] for every form, in one prepared statement; the rows written.");
+        let batch_doc = format!(
+            " [`Self::{one}`] for every form (one statement, pipelined); the rows written. In a transaction, all or none."
+        );
         let vals = insert_vals.clone();
-        let vals2 = insert_vals.clone();
-        let hash_let2 = hash_let.clone();
-        let by_arg2 = by_param.clone();
-        let by_check2 = by_check.clone();
+        let vals2 = pipelined(&insert_vals);
+        let prelude = batch_prelude.clone();
+        let by_arg2 = insert_by_param.clone();
+        let by_check2 = insert_by_check.clone();
         quote! {
             #[doc = #doc]
-            pub async fn #one(db: &impl GenericClient, #by_param form: &#form) -> ::std::result::Result<u64, DaoError> {
+            pub async fn #one(db: &impl GenericClient, #insert_by_param form: &#form) -> ::std::result::Result<u64, DaoError> {
                 form.check()?;
-                #by_check
+                #insert_by_check
                 #hash_let
                 Ok(db.execute(#sql, &[#(#vals),*]).await?)
             }
@@ -388,13 +404,10 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
                 for form in forms {
                     form.check()?;
                 }
+                #prelude
                 let statement = db.prepare(#sql).await?;
-                let mut written = 0;
-                for form in forms {
-                    #hash_let2
-                    written += db.execute(&statement, &[#(#vals2),*]).await?;
-                }
-                Ok(written)
+                let writes = #each_form.map(|#each_pat| db.execute_raw(&statement, [#(#vals2),*]));
+                Ok(::apigen_runtime::dao::pipeline(writes).await?.iter().sum())
             }
         }
     });
@@ -429,11 +442,11 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
     let dao_doc = format!(" The queries of `{q}`.");
     let key_doc = format!(" The row's primary key, as [`{dao}::page_after`] takes it.");
     let insert_doc = " Inserts the form; the row as written (with its audit columns).";
-    let batch_doc = " Inserts every form, in one prepared statement; the rows written.";
+    let batch_doc = " Inserts every form (one statement, pipelined); the rows written. In a transaction, all or none.";
     let page_doc =
         format!(" The next `limit` rows after the key `after` (from the first without), in `{pk_tuple}` order.");
     let each_doc = " Every row, page by page (keyset, by primary key): `visit` sees each page in order.";
-    let vals_batch = insert_vals.clone();
+    let vals_batch = pipelined(&insert_vals);
     quote! {
         #[doc = #row_doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -442,13 +455,13 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
         }
 
         impl #row {
-            fn from_row(row: &::tokio_postgres::Row) -> ::std::result::Result<Self, DaoError> {
+            fn from_row(row: &::apigen_runtime::dao::Row) -> ::std::result::Result<Self, DaoError> {
                 Ok(Self { #(#from_row)* })
             }
 
             #[doc = #key_doc]
             pub fn key(&self) -> #key_type {
-                (#(self.#key_fields.clone(),)*)
+                (#(#key_values,)*)
             }
         }
 
@@ -511,28 +524,24 @@ fn table(ir: &Ir, t: &Table) -> TokenStream {
             }
 
             #[doc = #insert_doc]
-            pub async fn insert(db: &impl GenericClient, #by_param form: &#form) -> ::std::result::Result<#row, DaoError> {
+            pub async fn insert(db: &impl GenericClient, #insert_by_param form: &#form) -> ::std::result::Result<#row, DaoError> {
                 form.check()?;
-                #by_check
+                #insert_by_check
                 #hash_let
                 let row = db.query_one(#insert_sql, &[#(#insert_vals),*]).await?;
                 #row::from_row(&row)
             }
 
             #[doc = #batch_doc]
-            pub async fn insert_batch(db: &impl GenericClient, #by_param forms: &[#form]) -> ::std::result::Result<u64, DaoError> {
-                #by_check
+            pub async fn insert_batch(db: &impl GenericClient, #insert_by_param forms: &[#form]) -> ::std::result::Result<u64, DaoError> {
+                #insert_by_check
                 for form in forms {
                     form.check()?;
                 }
-                let statement = db.prepare(#insert_sql).await?;
-                let mut written = 0;
-                for form in forms {
-                    #hash_let
-                    db.query_one(&statement, &[#(#vals_batch),*]).await?;
-                    written += 1;
-                }
-                Ok(written)
+                #batch_prelude
+                let statement = db.prepare(#insert_batch_sql).await?;
+                let writes = #each_form.map(|#each_pat| db.execute_raw(&statement, [#(#vals_batch),*]));
+                Ok(::apigen_runtime::dao::pipeline(writes).await?.iter().sum())
             }
 
             #update_fn

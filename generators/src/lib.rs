@@ -31,11 +31,14 @@ pub enum Generator {
     Client,
     /// An in-memory client for tests: examples by default, one-line overrides.
     Mock,
+    /// The data access objects of the service's tables (models with a `psql` attribute), over
+    /// tokio-postgres.
+    Dao,
 }
 
 impl Generator {
     pub const ALL: &[Generator] =
-        &[Generator::Models, Generator::Api, Generator::Server, Generator::Client, Generator::Mock];
+        &[Generator::Models, Generator::Api, Generator::Server, Generator::Client, Generator::Mock, Generator::Dao];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,13 +47,14 @@ impl Generator {
             Generator::Server => "server",
             Generator::Client => "client",
             Generator::Mock => "mock",
+            Generator::Dao => "dao",
         }
     }
 
     /// The generators this one's output refers to.
     pub fn needs(self) -> &'static [Generator] {
         match self {
-            Generator::Models => &[],
+            Generator::Models | Generator::Dao => &[],
             Generator::Api => &[Generator::Models],
             Generator::Server | Generator::Client | Generator::Mock => &[Generator::Models, Generator::Api],
         }
@@ -172,11 +176,12 @@ pub struct Settings {
 }
 
 /// Whether a generator has anything to make for a service: the models always; the API, server,
-/// client and mock only when the service has operations.
+/// client and mock only when the service has operations; the DAO only when it has tables.
 pub fn applies(ir: &Ir, service: ServiceId, generator: Generator) -> bool {
     let s = ir.service(service);
     match generator {
         Generator::Models => true,
+        Generator::Dao => s.format != SourceFormat::ImportSummary && !compiler::dao::tables(ir, service).is_empty(),
         _ => {
             s.format != SourceFormat::ImportSummary
                 && s.resources.iter().any(|r| !ir.resource(*r).operations.is_empty())
@@ -236,7 +241,7 @@ pub(crate) fn prepare(ir: &Ir, service: ServiceId, generator: Generator) -> Resu
         return Err(GenerateError::OpaqueService(s.key.clone()));
     }
     check_type_names(ir, service)?;
-    if generator != Generator::Models {
+    if !matches!(generator, Generator::Models | Generator::Dao) {
         check_supported(ir, service, generator)?;
     }
     let module = rust::module_ident(&s.key).to_string();
@@ -247,6 +252,7 @@ pub(crate) fn prepare(ir: &Ir, service: ServiceId, generator: Generator) -> Resu
         Generator::Server => server::parts(ir, service),
         Generator::Client => client::parts(ir, service),
         Generator::Mock => mock::parts(ir, service),
+        Generator::Dao => dao::parts(ir, service),
     };
     Ok(Prepared { generator, path: format!("{module}/{}.rs", generator.as_str()), parts })
 }

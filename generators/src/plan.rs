@@ -20,7 +20,22 @@ pub struct App {
     pub clients: Vec<String>,
     /// Generator names, as written.
     pub generators: Vec<String>,
+    /// Keys of the services holding the app's tables (its migrations' services), when they are
+    /// not among `services`: with the `dao` generator, each gets its DAO and nothing else.
+    pub tables: Vec<String>,
+    /// The app's migrations, when it has them and asks for the DAO: a `migrations.rs` lists them
+    /// for `apigen_runtime::dao::migrate`.
+    pub migrations: Option<Migrations>,
     pub settings: Settings,
+}
+
+/// The migrations of an app, as `apigen update` finds them (and the one it is about to write).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Migrations {
+    /// Their folder as seen from the output folder (`../../migrations`), with `/`.
+    pub dir: String,
+    /// Their file names (`0001_create_users.sql`), in version order.
+    pub files: Vec<String>,
 }
 
 /// One file of the plan, and the generator that makes it (`mod` for module files).
@@ -39,6 +54,10 @@ pub enum PlanError {
     /// Not `#[source]`: the message says it, so a report that prints the error chain says it once.
     #[error("app `{app}`: {error}")]
     Generate { app: String, error: GenerateError },
+    #[error(
+        "app `{app}` asks for the `dao` generator, but none of its services has tables: give models a `psql` attribute, or name the services holding them in `[apps.{app}.migrations] services`"
+    )]
+    NoTables { app: String },
 }
 
 /// Every file the app's output folder should hold, paths relative to it, sorted by path: for
@@ -85,6 +104,19 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
     };
     let roots: Vec<ServiceId> = app.services.iter().map(|k| find(k)).collect::<Result<_, _>>()?;
     let called: Vec<ServiceId> = app.clients.iter().map(|k| find(k)).collect::<Result<_, _>>()?;
+    let dao = generators.contains(&Generator::Dao);
+    // The data tier's services: only their DAO, and only when it is asked for.
+    let data: Vec<ServiceId> = if dao {
+        app.tables
+            .iter()
+            .map(|k| find(k))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter(|s| !roots.contains(s))
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The services the app needs: its own, and everything they import, transitively.
     let mut needed: BTreeSet<ServiceId> = BTreeSet::new();
     let mut stack: Vec<ServiceId> = roots.iter().chain(&called).copied().collect();
@@ -108,6 +140,15 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
         wanted.retain(|g| crate::applies(ir, s, *g));
         jobs.push((s, wanted.into_iter().collect()));
     }
+    for &s in &data {
+        if !needed.contains(&s) && crate::applies(ir, s, Generator::Dao) {
+            jobs.push((s, vec![Generator::Dao]));
+        }
+    }
+    jobs.sort_by_key(|(s, _)| *s);
+    if dao && !jobs.iter().any(|(_, gs)| gs.contains(&Generator::Dao)) {
+        return Err(PlanError::NoTables { app: app.name.clone() });
+    }
     let generated = generate(ir, app, &jobs).map_err(|error| PlanError::Generate { app: app.name.clone(), error })?;
     let mut out = Vec::new();
     let mut modules = Vec::new();
@@ -122,9 +163,37 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
         out.push(Planned { generator: "mod".into(), file: crate::module_file(&format!("{module}/mod.rs"), &names) });
         modules.push(module);
     }
+    if let Some(m) = app.migrations.as_ref().filter(|_| dao) {
+        out.push(Planned { generator: "migrations".into(), file: migrations_file(m) });
+        modules.push("migrations".into());
+    }
     out.push(Planned { generator: "mod".into(), file: crate::module_file("mod.rs", &modules) });
     out.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     Ok(out)
+}
+
+/// `migrations.rs`: every migration of the app, its SQL included from the migrations folder.
+fn migrations_file(m: &Migrations) -> File {
+    let mut items = String::new();
+    for file in &m.files {
+        let stem = file.strip_suffix(".sql").unwrap_or(file);
+        let (number, name) = stem.split_once('_').unwrap_or((stem, ""));
+        let version: u32 = number.parse().unwrap_or_default();
+        items.push_str(&format!(
+            "    Migration {{ version: {version}, name: {name:?}, sql: include_str!({:?}) }},\n",
+            format!("{}/{file}", m.dir)
+        ));
+    }
+    let contents = format!(
+        "{}\n\n//! The app's PostgreSQL migrations in order, their SQL part of the binary: `apigen update`\n\
+         //! writes them to `{}`, and `apigen_runtime::dao::migrate(client, MIGRATIONS)`\n\
+         //! applies those a database lacks.\n\n\
+         use ::apigen_runtime::dao::Migration;\n\n\
+         pub const MIGRATIONS: &[Migration] = &[\n{items}];\n",
+        crate::HEADER,
+        m.dir
+    );
+    File { path: "migrations.rs".into(), kind: crate::FileKind::Rust, contents }
 }
 
 /// How an app's files become a crate of their own (`apigen generate`, or `crate = "name"` in
@@ -173,6 +242,9 @@ pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Result<Vec<Planned>,
     if files.iter().any(|p| p.generator == "client") {
         features.push("\"client\"");
     }
+    if files.iter().any(|p| p.generator == "dao") {
+        features.push("\"dao\"");
+    }
     let deps: Vec<(&str, &str)> =
         DEPENDENCIES.iter().filter(|(_, path, _)| rust.contains(path)).map(|(name, _, how)| (*name, *how)).collect();
     let cargo = CargoToml {
@@ -198,6 +270,10 @@ pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Result<Vec<Planned>,
                 p.file.path = "src/lib.rs".into();
             } else {
                 p.file.path = format!("src/{}", p.file.path);
+            }
+            // One folder deeper: the migrations are included from `src/`.
+            if p.generator == "migrations" {
+                p.file.contents = p.file.contents.replace("include_str!(\"", "include_str!(\"../");
             }
             p
         })
@@ -313,7 +389,7 @@ mod tests {
             services: services.iter().map(|s| s.to_string()).collect(),
             clients: clients.iter().map(|s| s.to_string()).collect(),
             generators: generators.iter().map(|s| s.to_string()).collect(),
-            settings: Settings::default(),
+            ..App::default()
         }
     }
 
@@ -367,7 +443,7 @@ mod tests {
         let e = plan(&ir, &app(&["common"], &[], &["modles"])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "app `app`: unknown generator `modles` (did you mean `models`?); known generators: models, api, server, client, mock"
+            "app `app`: unknown generator `modles` (did you mean `models`?); known generators: models, api, server, client, mock, dao"
         );
         let ir = self::ir(&[("api.json", r#"{"name": "API Service", "key": "api", "models": {}}"#)]);
         let e = plan(&ir, &app(&["API Service"], &[], &["models"])).unwrap_err();
@@ -415,13 +491,53 @@ mod tests {
         );
     }
 
+    const TABLES: &str = r#"{"name": "shop dao", "attributes": [{"name": "psql", "value": {"pkey": "id"}}],
+        "models": {"order": {"fields": [{"name": "id", "type": "string"}],
+            "attributes": [{"name": "psql", "value": {}}]}}}"#;
+
+    #[test]
+    fn the_data_tier_gets_its_dao_and_the_migrations_their_list() {
+        let ir = ir(&[("common.json", COMMON), ("shop-dao.json", TABLES)]);
+        let mut a = app(&["common"], &[], &["models", "dao"]);
+        a.tables = vec!["shop-dao".into()];
+        let migrations = Migrations { dir: "../migrations".into(), files: vec!["0001_create_orders.sql".into()] };
+        a.migrations = Some(migrations.clone());
+        let planned = plan(&ir, &a).unwrap();
+        assert_eq!(
+            paths(&planned),
+            ["common/mod.rs", "common/models.rs", "migrations.rs", "mod.rs", "shop_dao/dao.rs", "shop_dao/mod.rs"]
+        );
+        let list = &planned[2].file.contents;
+        assert!(
+            list.contains(
+                r#"Migration { version: 1, name: "create_orders", sql: include_str!("../migrations/0001_create_orders.sql") }"#
+            ),
+            "{list}"
+        );
+        assert!(planned[3].file.contents.contains("pub mod migrations;"));
+        // As a crate, the list is one folder deeper and the runtime needs its DAO feature.
+        let spec = CrateSpec { name: "shop".into(), runtime: r#"path = "../runtime""#.into(), standalone: true };
+        let files = into_crate(planned, &spec).unwrap();
+        let list = files.iter().find(|p| p.file.path == "src/migrations.rs").unwrap();
+        assert!(list.file.contents.contains(r#"include_str!("../../migrations/0001_create_orders.sql")"#));
+        assert!(files[0].file.contents.contains(r#""dao""#), "{}", files[0].file.contents);
+        // Without the `dao` generator, neither.
+        let mut a = app(&["common"], &[], &["models"]);
+        a.tables = vec!["shop-dao".into()];
+        a.migrations = Some(migrations);
+        assert_eq!(paths(&plan(&ir, &a).unwrap()), ["common/mod.rs", "common/models.rs", "mod.rs"]);
+        // Asking for a DAO where there are no tables is a mistake, said so.
+        let e = plan(&ir, &app(&["common"], &[], &["dao"])).unwrap_err();
+        assert!(matches!(e, PlanError::NoTables { .. }), "{e}");
+    }
+
     /// Parts rendered on every core make the same files as each file generated alone, in order.
     #[test]
     fn parts_rendered_in_parallel_make_the_files_generated_alone() {
         let ir = with_namespace(&[("common.json", COMMON), ("shop.json", SHOP)]);
         let planned = plan(&ir, &app(&["shop"], &[], &["server", "client", "mock"])).unwrap();
         let shop = ir.service_by_key("shop").unwrap();
-        for g in Generator::ALL {
+        for g in Generator::ALL.iter().filter(|g| crate::applies(&ir, shop, **g)) {
             let alone = crate::generate(&ir, shop, *g).unwrap();
             let p = planned.iter().find(|p| p.file.path == alone.path).unwrap();
             assert_eq!(p.file, alone);

@@ -1,5 +1,5 @@
 //! Generated code must compile without warnings and pass clippy. Everything the generators make
-//! (models, API traits, server, client, mock) for `schemas/`, every fixture and every corpus spec
+//! (models, API traits, server, client, mock, DAO) for `schemas/`, every fixture and every corpus spec
 //! that compiles cleanly is written under the target dir as a module per spec repository, and
 //! `cargo clippy -- -D warnings` checks it. Specs whose generated code is known not to pass are
 //! listed, each with its reason, in `compile-expectations.tsv`; each is checked in a crate of its
@@ -22,10 +22,13 @@ fn dependencies() -> String {
     generators::plan::DEPENDENCIES.iter().map(|(name, _, how)| format!("{name} = {how}\n")).collect()
 }
 
-/// `apigen-runtime` from this repository, with the features generated servers and clients use.
+/// `apigen-runtime` from this repository, with the features generated servers, clients and DAOs use.
 fn runtime_dependency() -> String {
     let path = common::repo_root().join("runtime").canonicalize().unwrap();
-    format!("apigen-runtime = {{ path = {:?}, features = [\"server\", \"client\"] }}\n", path.display().to_string())
+    format!(
+        "apigen-runtime = {{ path = {:?}, features = [\"server\", \"client\", \"dao\"] }}\n",
+        path.display().to_string()
+    )
 }
 
 /// The repository's workspace lints, which `examples/user-service` inherits.

@@ -2,7 +2,8 @@
 
 //! The DAO of the `shop` spec's tables, over tokio-postgres: queries where the indexes
 //! say, writes that check text first and, with `hash_code`, skip unchanged rows.
-use ::apigen_runtime::dao::{DaoError, GenericClient};
+
+use ::apigen_runtime::dao::{DaoError, GenericClient, Param};
 
 /// A row of `public.customers` (model `customer`).
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +20,9 @@ pub struct CustomerRow {
 }
 
 impl CustomerRow {
-    fn from_row(row: &::tokio_postgres::Row) -> ::std::result::Result<Self, DaoError> {
+    fn from_row(
+        row: &::apigen_runtime::dao::Row,
+    ) -> ::std::result::Result<Self, DaoError> {
         Ok(Self {
             id: row.try_get(0)?,
             email: row.try_get(1)?,
@@ -69,6 +72,7 @@ impl CustomerForm {
 /// The queries of `public.customers`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CustomersDao;
+
 impl CustomersDao {
     /// The row whose `id` is given.
     pub async fn find_by_id(
@@ -192,7 +196,7 @@ impl CustomersDao {
             .await?;
         CustomerRow::from_row(&row)
     }
-    /// Inserts every form, in one prepared statement; the rows written.
+    /// Inserts every form (one statement, pipelined); the rows written. In a transaction, all or none.
     pub async fn insert_batch(
         db: &impl GenericClient,
         by: &str,
@@ -202,30 +206,31 @@ impl CustomersDao {
         for form in forms {
             form.check()?;
         }
+        let hashes: ::std::vec::Vec<i64> = forms.iter().map(|f| f.hash_code()).collect();
         let statement = db
             .prepare(
-                "insert into public.customers (id, email, name, nickname, tags, updated_by, hash_code) values ($1, $2, $3, $4, $5, $6, $7) returning id, email, name, nickname, tags, created_at, updated_at, updated_by, hash_code",
+                "insert into public.customers (id, email, name, nickname, tags, updated_by, hash_code) values ($1, $2, $3, $4, $5, $6, $7)",
             )
             .await?;
-        let mut written = 0;
-        for form in forms {
-            let hash = form.hash_code();
-            db.query_one(
-                    &statement,
-                    &[
-                        &form.id,
-                        &form.email,
-                        &form.name,
-                        &form.nickname,
-                        &form.tags,
-                        &by,
-                        &hash,
-                    ],
-                )
-                .await?;
-            written += 1;
-        }
-        Ok(written)
+        let writes = forms
+            .iter()
+            .zip(&hashes)
+            .map(|(form, hash)| {
+                db
+                    .execute_raw(
+                        &statement,
+                        [
+                            &form.id as Param<'_>,
+                            &form.email as Param<'_>,
+                            &form.name as Param<'_>,
+                            &form.nickname as Param<'_>,
+                            &form.tags as Param<'_>,
+                            &by as Param<'_>,
+                            hash as Param<'_>,
+                        ],
+                    )
+            });
+        Ok(::apigen_runtime::dao::pipeline(writes).await?.iter().sum())
     }
     /// Writes the form over the row with its `id`; the number of rows written: 0 when there is none, or it holds this data already.
     pub async fn update_by_id(
@@ -279,7 +284,7 @@ impl CustomersDao {
                 .await?,
         )
     }
-    /// [`Self::upsert_by_email`] for every form, in one prepared statement; the rows written.
+    /// [`Self::upsert_by_email`] for every form (one statement, pipelined); the rows written. In a transaction, all or none.
     pub async fn upsert_batch_by_email(
         db: &impl GenericClient,
         by: &str,
@@ -289,31 +294,31 @@ impl CustomersDao {
         for form in forms {
             form.check()?;
         }
+        let hashes: ::std::vec::Vec<i64> = forms.iter().map(|f| f.hash_code()).collect();
         let statement = db
             .prepare(
                 "insert into public.customers (id, email, name, nickname, tags, updated_by, hash_code) values ($1, $2, $3, $4, $5, $6, $7) on conflict (email) do update set name = excluded.name, nickname = excluded.nickname, tags = excluded.tags, updated_by = excluded.updated_by, hash_code = excluded.hash_code where customers.hash_code != excluded.hash_code",
             )
             .await?;
-        let mut written = 0;
-        for form in forms {
-            let hash = form.hash_code();
-            written
-                += db
-                    .execute(
+        let writes = forms
+            .iter()
+            .zip(&hashes)
+            .map(|(form, hash)| {
+                db
+                    .execute_raw(
                         &statement,
-                        &[
-                            &form.id,
-                            &form.email,
-                            &form.name,
-                            &form.nickname,
-                            &form.tags,
-                            &by,
-                            &hash,
+                        [
+                            &form.id as Param<'_>,
+                            &form.email as Param<'_>,
+                            &form.name as Param<'_>,
+                            &form.nickname as Param<'_>,
+                            &form.tags as Param<'_>,
+                            &by as Param<'_>,
+                            hash as Param<'_>,
                         ],
                     )
-                    .await?;
-        }
-        Ok(written)
+            });
+        Ok(::apigen_runtime::dao::pipeline(writes).await?.iter().sum())
     }
     /// Deletes the row; the rows deleted: 0 or 1.
     pub async fn delete_by_id(
@@ -343,7 +348,9 @@ pub struct OrderRow {
 }
 
 impl OrderRow {
-    fn from_row(row: &::tokio_postgres::Row) -> ::std::result::Result<Self, DaoError> {
+    fn from_row(
+        row: &::apigen_runtime::dao::Row,
+    ) -> ::std::result::Result<Self, DaoError> {
         Ok(Self {
             id: row.try_get(0)?,
             customer_id: row.try_get(1)?,
@@ -397,6 +404,7 @@ impl OrderForm {
 /// The queries of `sales.orders`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OrdersDao;
+
 impl OrdersDao {
     /// The row whose `id` is given.
     pub async fn find_by_id(
@@ -494,7 +502,7 @@ impl OrdersDao {
             .await?;
         OrderRow::from_row(&row)
     }
-    /// Inserts every form, in one prepared statement; the rows written.
+    /// Inserts every form (one statement, pipelined); the rows written. In a transaction, all or none.
     pub async fn insert_batch(
         db: &impl GenericClient,
         by: ::uuid::Uuid,
@@ -503,32 +511,34 @@ impl OrdersDao {
         for form in forms {
             form.check()?;
         }
+        let hashes: ::std::vec::Vec<i64> = forms.iter().map(|f| f.hash_code()).collect();
+        let by_text = by.to_string();
         let statement = db
             .prepare(
-                "insert into sales.orders (id, customer_id, status, total, placed_at, \"user\", created_by_guid, updated_by_user_id, hash_code) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id, customer_id, status, total, placed_at, \"user\", created_at, created_by_guid, updated_at, updated_by_user_id, deleted_at, deleted_by_guid, hash_code",
+                "insert into sales.orders (id, customer_id, status, total, placed_at, \"user\", created_by_guid, updated_by_user_id, hash_code) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .await?;
-        let mut written = 0;
-        for form in forms {
-            let hash = form.hash_code();
-            db.query_one(
-                    &statement,
-                    &[
-                        &form.id,
-                        &form.customer_id,
-                        &form.status,
-                        &form.total,
-                        &form.placed_at,
-                        &form.user,
-                        &by,
-                        &by.to_string(),
-                        &hash,
-                    ],
-                )
-                .await?;
-            written += 1;
-        }
-        Ok(written)
+        let writes = forms
+            .iter()
+            .zip(&hashes)
+            .map(|(form, hash)| {
+                db
+                    .execute_raw(
+                        &statement,
+                        [
+                            &form.id as Param<'_>,
+                            &form.customer_id as Param<'_>,
+                            &form.status as Param<'_>,
+                            &form.total as Param<'_>,
+                            &form.placed_at as Param<'_>,
+                            &form.user as Param<'_>,
+                            &by as Param<'_>,
+                            &by_text as Param<'_>,
+                            hash as Param<'_>,
+                        ],
+                    )
+            });
+        Ok(::apigen_runtime::dao::pipeline(writes).await?.iter().sum())
     }
     /// Writes the form over the row with its `id`; the number of rows written: 0 when there is none, or it holds this data already.
     pub async fn update_by_id(

@@ -1,9 +1,12 @@
 //! The example user service. `src/generated/` is written by `apigen update --app user` from the
 //! specs in `schemas/` and committed; a test checks it is never stale. What is written by hand is
-//! this file: an in-memory implementation of the generated `Users` trait.
+//! two implementations of the generated `Users` trait: in memory (this file) and on PostgreSQL
+//! through the generated DAO ([`postgres`]). Both keep the same rules: emails are unique and
+//! stored in lower case, and text is neither empty nor padded with whitespace.
 
 #[rustfmt::skip]
 pub mod generated;
+pub mod postgres;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -30,7 +33,7 @@ impl InMemoryUsers {
     fn new_user(&self, id: String, form: UserForm, created_at: chrono::DateTime<chrono::FixedOffset>) -> User {
         User {
             id,
-            email: form.email,
+            email: normalize_email(&form.email),
             name: form.name,
             phone: form.phone,
             status: form.status.unwrap_or(UserStatus::Active),
@@ -51,11 +54,31 @@ fn now() -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 fn email_taken(users: &BTreeMap<String, User>, email: &str, except: Option<&str>) -> bool {
-    users.values().any(|u| u.email.eq_ignore_ascii_case(email) && Some(u.id.as_str()) != except)
+    users.values().any(|u| u.email == email && Some(u.id.as_str()) != except)
 }
 
-fn conflict(message: &str) -> Vec<generated::common::models::Error> {
+/// Emails are compared and stored in lower case.
+pub(crate) fn normalize_email(email: &str) -> String {
+    email.to_lowercase()
+}
+
+pub(crate) fn conflict(message: &str) -> Vec<generated::common::models::Error> {
     vec![generated::common::models::Error { code: "email_taken".to_string(), message: message.to_string() }]
+}
+
+pub(crate) fn invalid(message: &str) -> Vec<generated::common::models::Error> {
+    vec![generated::common::models::Error { code: "invalid_text".to_string(), message: message.to_string() }]
+}
+
+/// The rule the PostgreSQL table enforces, kept in memory too: text is neither empty nor padded.
+fn check_form(form: &UserForm) -> Result<(), Vec<generated::common::models::Error>> {
+    let texts = [("email", Some(&form.email)), ("name", Some(&form.name)), ("phone", form.phone.as_ref())];
+    for (column, value) in texts {
+        if let Some(value) = value {
+            apigen_runtime::dao::check_text(column, value).map_err(|e| invalid(&e.to_string()))?;
+        }
+    }
+    Ok(())
 }
 
 impl Users for InMemoryUsers {
@@ -66,7 +89,7 @@ impl Users for InMemoryUsers {
         let matching = users
             .values()
             .filter(|u| request.id.as_ref().is_none_or(|ids| ids.contains(&u.id)))
-            .filter(|u| request.email.as_ref().is_none_or(|e| u.email.eq_ignore_ascii_case(e)))
+            .filter(|u| request.email.as_ref().is_none_or(|e| u.email == normalize_email(e)))
             .filter(|u| request.status.as_ref().is_none_or(|s| &u.status == s))
             .skip(usize::try_from(request.offset).unwrap_or(0))
             .take(usize::try_from(request.limit).unwrap_or(0))
@@ -76,9 +99,12 @@ impl Users for InMemoryUsers {
     }
 
     async fn post(&self, request: UsersPostRequest) -> Result<UsersPostResponse, StoreError> {
+        if let Err(errors) = check_form(&request.body) {
+            return Ok(UsersPostResponse::UnprocessableEntity(errors));
+        }
         let id = self.next_id()?;
         let mut users = self.users.lock().map_err(|_| StoreError)?;
-        if email_taken(&users, &request.body.email, None) {
+        if email_taken(&users, &normalize_email(&request.body.email), None) {
             return Ok(UsersPostResponse::UnprocessableEntity(conflict("a user with this email exists")));
         }
         let user = self.new_user(id.clone(), request.body, now());
@@ -97,7 +123,10 @@ impl Users for InMemoryUsers {
     async fn put_by_id(&self, request: UsersPutByIdRequest) -> Result<UsersPutByIdResponse, StoreError> {
         let mut users = self.users.lock().map_err(|_| StoreError)?;
         let Some(existing) = users.get(&request.id) else { return Ok(UsersPutByIdResponse::NotFound) };
-        if email_taken(&users, &request.body.email, Some(&request.id)) {
+        if let Err(errors) = check_form(&request.body) {
+            return Ok(UsersPutByIdResponse::UnprocessableEntity(errors));
+        }
+        if email_taken(&users, &normalize_email(&request.body.email), Some(&request.id)) {
             return Ok(UsersPutByIdResponse::UnprocessableEntity(conflict("another user has this email")));
         }
         let user = self.new_user(request.id.clone(), request.body, existing.created_at);

@@ -3,4 +3,8 @@
 #[rustfmt::skip]
 pub mod common;
 #[rustfmt::skip]
+pub mod user_dao;
+#[rustfmt::skip]
 pub mod user;
+#[rustfmt::skip]
+pub mod migrations;
