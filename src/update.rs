@@ -106,18 +106,20 @@ pub fn plan_app(
     let (next, listed) = match migrations_dir {
         Some(dir) => {
             let next = migrations(compilation, name, app, dir)?;
-            let mut files: Vec<String> = existing_migrations(dir)?.into_iter().map(|(_, f)| f).collect();
+            let mut files = existing_migrations(dir)?;
             files.extend(
                 next.iter()
                     .filter(|p| p.state == State::Created && p.path.extension().is_some_and(|e| e == "sql"))
-                    .filter_map(|p| p.path.file_name().map(|f| f.to_string_lossy().into_owned())),
+                    .filter_map(|p| p.path.file_name().map(|f| f.to_string_lossy().into_owned()))
+                    .map(|f| (f.split('_').next().and_then(|n| n.parse().ok()).unwrap_or(0), f)),
             );
             files.sort();
+            let files: Vec<String> = files.into_iter().map(|(_, f)| f).collect();
             let from = absolute(out_dir);
             let to = absolute(dir);
             let rel = relative(&from, &to).unwrap_or(to);
             let dir = rel.to_string_lossy().replace('\\', "/");
-            (next, Some(generators::plan::Migrations { dir, files }))
+            (next, Some(generators::plan::Migrations { app: name.to_string(), dir, files }))
         }
         None => (Vec::new(), None),
     };
@@ -144,6 +146,15 @@ pub fn existing_migrations(dir: &Path) -> Result<Vec<(u32, String)>> {
         }
     }
     out.sort();
+    if let Some(w) = out.windows(2).find(|w| w[0].0 == w[1].0) {
+        bail!(
+            "`{}` holds two migrations numbered {:04} (`{}` and `{}`): renumber the newer one (two branches each added one)",
+            dir.display(),
+            w[0].0,
+            w[0].1,
+            w[1].1
+        );
+    }
     Ok(out)
 }
 

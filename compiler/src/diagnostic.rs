@@ -401,6 +401,7 @@ codes! {
     /// An audit column (`created_at`, `updated_by_guid`, …) has the name of a field of the model.
     /// Audit columns are the DAO's to fill; the model's fields are the caller's.
     E0205 Error "audit column is also a field";
+
     /// The file starts with a UTF-8 byte-order mark. It is ignored, but RFC 8259 forbids it and
     /// some tools choke on it: save the file without one.
     W0001 Warning "byte-order mark";
@@ -420,4 +421,13 @@ codes! {
     /// specs sometimes reference tables of other specs). Its constraint is left out of the
     /// generated SQL; create it in a migration of your own.
     W0201 Warning "foreign key to an unknown table";
+    /// A member `X_upserted` of an event union (`*_event`) has no field whose type is the model
+    /// `X`: the event should carry the new state of an `X`, which a relay fills from `X`'s table
+    /// and consumers apply. No event code can be generated for the member. Add the field
+    /// (`{ "name": "x", "type": "x" }`).
+    W0211 Warning "upserted event without its model";
+    /// A member `X_deleted` of an event union has neither a field of the model `X` nor the key of
+    /// the `X` that was deleted (`id` or `guid`): consumers could not tell which one to delete, and
+    /// no event code can be generated for the member.
+    W0212 Warning "deleted event without a key";
 }

@@ -8,6 +8,7 @@
 pub mod dao;
 pub mod diagnostic;
 pub mod diff;
+pub mod events;
 pub mod ir;
 pub mod names;
 pub mod source;

@@ -38,9 +38,43 @@ pub(crate) fn validate(ir: &Ir, map: &SourceMap, diags: &mut Vec<Diagnostic>) {
     if !v.bad_discriminator {
         v.union_memberships();
     }
+    for sid in ir.service_ids().filter(|s| ir.service(*s).format != SourceFormat::ImportSummary) {
+        v.events(sid);
+    }
 }
 
 impl V<'_> {
+    /// Event unions whose members generators could not produce or consume (W0211, W0212).
+    fn events(&mut self, sid: ServiceId) {
+        use crate::events::Problem;
+        for p in crate::events::unions(self.ir, sid).1 {
+            let (union, member, subject, code) = match &p {
+                Problem::UpsertedWithoutSubject { union, member, subject } => (*union, *member, subject, Code::W0211),
+                Problem::DeletedWithoutKey { union, member, subject } => (*union, *member, subject, Code::W0212),
+            };
+            let name = self.ir.union(union).members[member].type_name.clone();
+            let (message, label) = match code {
+                Code::W0211 => (
+                    format!("`{name}` carries no `{subject}`: an upserted event needs a field of model `{subject}`"),
+                    "no field of type `".to_string() + subject + "`",
+                ),
+                _ => (
+                    format!("`{name}` says neither which `{subject}` was deleted (`id` or `guid`) nor carries it"),
+                    "no key and no `".to_string() + subject + "`",
+                ),
+            };
+            let help = match code {
+                Code::W0211 => format!("add `{{ \"name\": \"{subject}\", \"type\": \"{subject}\" }}` to `{name}`"),
+                _ => format!(
+                    "add `{{ \"name\": \"id\", \"type\": \"string\" }}` to `{name}`, or a field of type `{subject}`"
+                ),
+            };
+            if let Some(d) = self.emit(Site::UnionMember(union, member), code, message, &label) {
+                d.help = Some(help);
+            }
+        }
+    }
+
     fn emit(&mut self, node: Site, code: Code, message: String, label: &str) -> Option<&mut Diagnostic> {
         let loc = self.map.get(node)?;
         self.diags.push(Diagnostic::at(code, loc, message, label));

@@ -32,6 +32,8 @@ pub struct App {
 /// The migrations of an app, as `apigen update` finds them (and the one it is about to write).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Migrations {
+    /// The app's name: the database records its migrations under it.
+    pub app: String,
     /// Their folder as seen from the output folder (`../../migrations`), with `/`.
     pub dir: String,
     /// Their file names (`0001_create_users.sql`), in version order.
@@ -141,8 +143,14 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
         jobs.push((s, wanted.into_iter().collect()));
     }
     for &s in &data {
-        if !needed.contains(&s) && crate::applies(ir, s, Generator::Dao) {
-            jobs.push((s, vec![Generator::Dao]));
+        if !crate::applies(ir, s, Generator::Dao) {
+            continue;
+        }
+        match jobs.iter_mut().find(|(j, _)| *j == s) {
+            // A data service the app's services import has its models already.
+            Some((_, gs)) if !gs.contains(&Generator::Dao) => gs.push(Generator::Dao),
+            Some(_) => {}
+            None => jobs.push((s, vec![Generator::Dao])),
         }
     }
     jobs.sort_by_key(|(s, _)| *s);
@@ -186,12 +194,15 @@ fn migrations_file(m: &Migrations) -> File {
     }
     let contents = format!(
         "{}\n\n//! The app's PostgreSQL migrations in order, their SQL part of the binary: `apigen update`\n\
-         //! writes them to `{}`, and `apigen_runtime::dao::migrate(client, MIGRATIONS)`\n\
-         //! applies those a database lacks.\n\n\
+         //! writes them to `{}`, and `apigen_runtime::dao::migrate` applies those a\n\
+         //! database lacks: `migrate(client, APP, MIGRATIONS)`.\n\n\
          use ::apigen_runtime::dao::Migration;\n\n\
+         /// Whose migrations these are: the key of their rows in `public.apigen_migrations`.\n\
+         pub const APP: &str = {:?};\n\n\
          pub const MIGRATIONS: &[Migration] = &[\n{items}];\n",
         crate::HEADER,
-        m.dir
+        m.dir,
+        m.app
     );
     File { path: "migrations.rs".into(), kind: crate::FileKind::Rust, contents }
 }
@@ -500,7 +511,8 @@ mod tests {
         let ir = ir(&[("common.json", COMMON), ("shop-dao.json", TABLES)]);
         let mut a = app(&["common"], &[], &["models", "dao"]);
         a.tables = vec!["shop-dao".into()];
-        let migrations = Migrations { dir: "../migrations".into(), files: vec!["0001_create_orders.sql".into()] };
+        let migrations =
+            Migrations { app: "app".into(), dir: "../migrations".into(), files: vec!["0001_create_orders.sql".into()] };
         a.migrations = Some(migrations.clone());
         let planned = plan(&ir, &a).unwrap();
         assert_eq!(

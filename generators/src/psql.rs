@@ -8,8 +8,8 @@
 //! key; the declared indexes (unique, partial, composite) and the unique index `on_conflict`
 //! needs; a trigger keeping `updated_at`; a trigger refusing updates of the primary key; and the
 //! journal `journal.<table>` (every column, unconstrained, plus `journal_id`,
-//! `journal_timestamp` and `journal_operation`) filled by a trigger after every insert, update
-//! and delete. Foreign keys come last, so tables may refer to each other in any order.
+//! `journal_timestamp`, `journal_operation` and `journal_sent_at`, which makes the journal the
+//! events relay's outbox) filled by a trigger after every insert, update and delete. Foreign keys come last, so tables may refer to each other in any order.
 //! Identifiers are quoted only where PostgreSQL needs it; names PostgreSQL would cut at 63 bytes
 //! are shortened with a stable hash instead.
 
@@ -46,6 +46,11 @@ pub struct TableState {
     /// The column a trigger keeps at `now()` on every update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// Whether the journal is an outbox too: `journal_sent_at`, null until the events relay has
+    /// published the row, with a partial index on the rows not sent. Schemas written before it
+    /// existed say `false`, and the next migration adds it.
+    #[serde(default)]
+    pub outbox: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -155,6 +160,7 @@ fn state(ir: &Ir, t: &Table, journal: String) -> TableState {
         name: t.name.clone(),
         model: m.name.clone(),
         journal,
+        outbox: true,
         comment: described(m.description.as_deref()),
         columns,
         pkey: t.pkey.clone(),
@@ -189,6 +195,7 @@ struct TableSql {
     trigger_keep_pkey: String,
     journal: String,
     journal_index: String,
+    outbox_index: String,
     journal_fn: String,
     fn_journal: String,
     trigger_journal: String,
@@ -238,6 +245,11 @@ fn fk_sql(t: &TableState, k: &ForeignKeyState) -> ForeignKeySql {
         columns: list(&k.columns),
         references: k.references.clone(),
     }
+}
+
+/// The partial index of a journal's rows the relay has not sent.
+fn outbox_index(t: &TableState) -> String {
+    ident(&name(&[&t.journal, "journal_unsent_idx"]))
 }
 
 /// The function the journal trigger of a table runs (created, or replaced when columns change).
@@ -297,6 +309,7 @@ fn table_sql(t: &TableState) -> TableSql {
         trigger_keep_pkey: ident(&name(&[&t.name, "keep_primary_key"])),
         journal: format!("journal.{}", ident(&t.journal)),
         journal_index: ident(&name(&[&t.journal, "journal_key_idx"])),
+        outbox_index: outbox_index(t),
         journal_fn: journal_function(t),
         fn_journal: format!("journal.{}", ident(&name(&[&t.journal, "record"]))),
         trigger_journal: ident(&name(&[&t.name, "journal"])),
@@ -388,6 +401,15 @@ pub fn migrate(
                 ),
                 &mut sql,
             );
+        }
+        if t.outbox && !old.outbox {
+            let journal = format!("journal.{}", ident(&t.journal));
+            sql.push(format!(
+                "alter table {journal} add column journal_sent_at timestamptz;\n\
+                 create index {} on {journal} (journal_id) where journal_sent_at is null;",
+                outbox_index(t)
+            ));
+            what.push(format!("outbox_{}", t.name));
         }
         let mut journal_changed = false;
         for c in &old.columns {
@@ -777,5 +799,24 @@ mod tests {
         assert_eq!(long, name(&["a_table_with_a_rather_long_name", "and_an_index_on_several_columns", "idx"]));
         assert_ne!(long, name(&["a_table_with_a_rather_long_name", "and_an_index_on_several_columns", "key"]));
         assert_eq!(name(&["users", "email", "key"]), "users_email_key");
+    }
+
+    /// A schema written before journals were outboxes (no `outbox` in its JSON) migrates to one.
+    #[test]
+    fn journals_become_outboxes_in_a_migration_of_their_own() {
+        let spec = r#"{"name": "shop", "attributes": [{"name": "psql", "value": {"pkey": "id"}}],
+            "models": {"order": {"fields": [{"name": "id", "type": "string"}],
+            "attributes": [{"name": "psql", "value": {}}]}}}"#;
+        let c = compiler::compile_str("shop.json", spec);
+        let now = Schema::of(&c.ir, ServiceId(0));
+        let mut json: serde_json::Value = serde_json::to_value(&now).unwrap();
+        json["tables"][0].as_object_mut().unwrap().remove("outbox");
+        let before: Schema = serde_json::from_value(json).unwrap();
+        assert!(!before.tables[0].outbox);
+        let (description, sql) = migrate(&before, &now, &|_: &str| false).unwrap().unwrap();
+        assert_eq!(description, "outbox_orders");
+        assert!(sql.contains("alter table journal.orders add column journal_sent_at timestamptz;"), "{sql}");
+        assert!(sql.contains("where journal_sent_at is null"), "{sql}");
+        assert_eq!(migrate(&now, &now, &|_: &str| false).unwrap(), None);
     }
 }

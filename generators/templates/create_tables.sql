@@ -48,11 +48,13 @@ create table {{ t.journal }} (
   journal_id bigserial primary key,
   journal_timestamp timestamptz not null default now(),
   journal_operation text not null check (journal_operation in ('INSERT', 'UPDATE', 'DELETE')),
+  journal_sent_at timestamptz,
 {%- for c in t.columns %}
   {{ c.name }} {{ c.ty }}{% if !loop.last %},{% endif %}
 {%- endfor %}
 );
 create index {{ t.journal_index }} on {{ t.journal }} ({{ t.pkey }}, journal_id);
+create index {{ t.outbox_index }} on {{ t.journal }} (journal_id) where journal_sent_at is null;
 
 {{ t.journal_fn }}
 create trigger {{ t.trigger_journal }} after insert or update or delete on {{ t.qualified }}

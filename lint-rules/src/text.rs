@@ -79,47 +79,8 @@ pub fn route_shape(path: &str) -> String {
     if joined.is_empty() { "/".to_string() } else { joined }
 }
 
-/// What an event model says happened to its subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    Upserted,
-    /// `inserted` and `updated`: recognised (Flow's stream builder knows them) but not idempotent.
-    Inserted,
-    Updated,
-    Deleted,
-}
-
-/// An event model name taken apart: `card_upserted_v2` → (`card`, upserted, `_v2`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventName<'a> {
-    pub subject: &'a str,
-    pub kind: EventKind,
-    /// `_v2`, or empty.
-    pub version: &'a str,
-}
-
-/// Parses Flow's event model names: `<subject>_(upserted|inserted|updated|deleted)[_v<N>]`.
-pub fn event_name(name: &str) -> Option<EventName<'_>> {
-    let (base, version) = match name.rfind("_v") {
-        Some(i) if name.len() > i + 2 && name[i + 2..].chars().all(|c| c.is_ascii_digit()) => name.split_at(i),
-        _ => (name, ""),
-    };
-    let kinds = [
-        ("_upserted", EventKind::Upserted),
-        ("_inserted", EventKind::Inserted),
-        ("_updated", EventKind::Updated),
-        ("_deleted", EventKind::Deleted),
-    ];
-    kinds.iter().find_map(|(suffix, kind)| {
-        let subject = base.strip_suffix(suffix)?;
-        (!subject.is_empty()).then_some(EventName { subject, kind: *kind, version })
-    })
-}
-
-/// Flow's event unions: `<service>_event` or `<thing>_event` (`organization_event`).
-pub fn is_event_union(name: &str) -> bool {
-    name.len() > "_event".len() && name.ends_with("_event")
-}
+// Flow's event names, shared with the compiler's event metadata.
+pub use compiler::events::{EventKind, event_name, is_event_union};
 
 #[cfg(test)]
 mod tests {

@@ -144,31 +144,38 @@ impl std::error::Error for MigrateError {
 /// The table recording which migrations a database has, in schema `public`.
 pub const MIGRATIONS_TABLE: &str = "apigen_migrations";
 
-/// Applies the migrations the database lacks, in order, in one transaction: all of them or none.
-/// An advisory lock makes concurrent callers (several instances starting at once) wait for each
-/// other, so each migration runs once. Each applied migration is recorded in
-/// `public.apigen_migrations` with the FNV-1a hash of its SQL; one whose SQL changed since it
-/// was applied is refused.
-pub async fn migrate(client: &mut tokio_postgres::Client, migrations: &[Migration]) -> Result<Migrated, MigrateError> {
+/// Applies the app's migrations the database lacks, in order, in one transaction: all of them or
+/// none. An advisory lock makes concurrent callers (several instances starting at once) wait
+/// for each other, so each migration runs once. Each applied migration is recorded in
+/// `public.apigen_migrations` under the app's name (apps sharing a database keep their own
+/// numbers) with the FNV-1a hash of its SQL; one whose SQL changed since it was applied is
+/// refused.
+pub async fn migrate(
+    client: &mut tokio_postgres::Client,
+    app: &str,
+    migrations: &[Migration],
+) -> Result<Migrated, MigrateError> {
     let db = |error| MigrateError::Database { version: None, error };
     if let Some(w) = migrations.windows(2).find(|w| w[1].version <= w[0].version) {
         return Err(MigrateError::Unordered { version: w[1].version });
     }
     let tx = client.transaction().await.map_err(db)?;
-    // A fixed key: "apigen" in ASCII.
-    tx.execute("select pg_advisory_xact_lock(108170923124846)", &[]).await.map_err(db)?;
+    // One key for every app: the table they share is created once.
+    tx.execute("select pg_advisory_xact_lock(hashtext('apigen migrations'))", &[]).await.map_err(db)?;
     tx.batch_execute(
         "create table if not exists public.apigen_migrations (
-           version integer primary key,
+           app text not null,
+           version integer not null,
            name text not null,
            hash_code bigint not null,
-           applied_at timestamptz not null default now()
+           applied_at timestamptz not null default now(),
+           primary key (app, version)
          )",
     )
     .await
     .map_err(db)?;
     let rows = tx
-        .query("select version, name, hash_code from public.apigen_migrations order by version", &[])
+        .query("select version, name, hash_code from public.apigen_migrations where app = $1 order by version", &[&app])
         .await
         .map_err(db)?;
     let mut done = std::collections::BTreeMap::new();
@@ -187,8 +194,8 @@ pub async fn migrate(client: &mut tokio_postgres::Client, migrations: &[Migratio
                 let failed = |error| MigrateError::Database { version: Some(m.version), error };
                 tx.batch_execute(m.sql).await.map_err(failed)?;
                 tx.execute(
-                    "insert into public.apigen_migrations (version, name, hash_code) values ($1, $2, $3)",
-                    &[&(m.version as i32), &m.name, &fnv1a(m.sql.as_bytes())],
+                    "insert into public.apigen_migrations (app, version, name, hash_code) values ($1, $2, $3, $4)",
+                    &[&app, &(m.version as i32), &m.name, &fnv1a(m.sql.as_bytes())],
                 )
                 .await
                 .map_err(failed)?;

@@ -18,6 +18,8 @@ pub mod unions;
 pub mod client;
 #[cfg(feature = "dao")]
 pub mod dao;
+#[cfg(feature = "events")]
+pub mod events;
 #[cfg(feature = "server")]
 pub mod server;
 

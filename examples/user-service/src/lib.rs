@@ -72,7 +72,13 @@ pub(crate) fn invalid(message: &str) -> Vec<generated::common::models::Error> {
 
 /// The rule the PostgreSQL table enforces, kept in memory too: text is neither empty nor padded.
 fn check_form(form: &UserForm) -> Result<(), Vec<generated::common::models::Error>> {
-    let texts = [("email", Some(&form.email)), ("name", Some(&form.name)), ("phone", form.phone.as_ref())];
+    let status = form.status.as_ref().map(ToString::to_string);
+    let texts = [
+        ("email", Some(&form.email)),
+        ("name", Some(&form.name)),
+        ("phone", form.phone.as_ref()),
+        ("status", status.as_ref()),
+    ];
     for (column, value) in texts {
         if let Some(value) = value {
             apigen_runtime::dao::check_text(column, value).map_err(|e| invalid(&e.to_string()))?;
@@ -129,7 +135,11 @@ impl Users for InMemoryUsers {
         if email_taken(&users, &normalize_email(&request.body.email), Some(&request.id)) {
             return Ok(UsersPutByIdResponse::UnprocessableEntity(conflict("another user has this email")));
         }
-        let user = self.new_user(request.id.clone(), request.body, existing.created_at);
+        let mut user = self.new_user(request.id.clone(), request.body, existing.created_at);
+        // Unchanged data is no write, as on PostgreSQL (`hash_code`): `updated_at` stays.
+        if (User { updated_at: existing.updated_at, ..user.clone() }) == *existing {
+            user.updated_at = existing.updated_at;
+        }
         users.insert(request.id, user.clone());
         Ok(UsersPutByIdResponse::Ok(user))
     }

@@ -7,7 +7,7 @@ use apigen_runtime::dao::{DaoError, MigrateError};
 use tokio_postgres::error::SqlState;
 
 use crate::generated::common::models::Error;
-use crate::generated::migrations::MIGRATIONS;
+use crate::generated::migrations::{APP, MIGRATIONS};
 use crate::generated::user::api::{
     Users, UsersDeleteByIdRequest, UsersDeleteByIdResponse, UsersGetByIdRequest, UsersGetByIdResponse, UsersGetRequest,
     UsersGetResponse, UsersPostRequest, UsersPostResponse, UsersPutByIdRequest, UsersPutByIdResponse,
@@ -18,7 +18,8 @@ use crate::generated::user_dao::dao::{UserForm as UserRecord, UserRow, UsersDao}
 /// Who the service writes rows as (`updated_by`), until requests carry a caller.
 const WRITER: &str = "user-service";
 
-/// The users in PostgreSQL, over one connection (tokio-postgres pipelines concurrent queries on
+/// The users in PostgreSQL (without TLS: a database reached over the network needs a tunnel
+/// or a local proxy for now), over one connection (tokio-postgres pipelines concurrent queries on
 /// it). When the connection is lost every call fails; `main` then exits so that a supervisor
 /// restarts the service.
 #[derive(Debug)]
@@ -47,7 +48,7 @@ impl PgUsers {
         let config: tokio_postgres::Config = url.parse().map_err(StartError::Config)?;
         let (mut client, connection) = config.connect(tokio_postgres::NoTls).await.map_err(StartError::Connect)?;
         let driver = tokio::spawn(connection);
-        let migrated = apigen_runtime::dao::migrate(&mut client, MIGRATIONS).await?;
+        let migrated = apigen_runtime::dao::migrate(&mut client, APP, MIGRATIONS).await?;
         for v in &migrated.applied {
             eprintln!("user service: applied migration {v:04}");
         }
@@ -124,16 +125,19 @@ impl Users for PgUsers {
         } else if let Some(status) = &status {
             UsersDao::find_all_by_status(db, status).await?
         } else {
-            // Keyset pages in id order, until the page the request asks for is complete.
-            let mut rows = Vec::new();
+            // Keyset pages in id order, rows before the offset counted rather than kept, until
+            // the page the request asks for is complete.
+            let (mut rows, mut skipped) = (Vec::new(), 0);
             let mut after = None;
-            while rows.len() < offset + limit {
+            while rows.len() < limit {
                 let page = UsersDao::page_after(db, after.as_ref(), 100).await?;
                 let Some(last) = page.last() else { break };
                 after = Some(last.key());
-                rows.extend(page);
+                let skip = (offset - skipped).min(page.len());
+                skipped += skip;
+                rows.extend(page.into_iter().skip(skip));
             }
-            rows
+            return Ok(UsersGetResponse::Ok(rows.into_iter().take(limit).map(user).collect()));
         };
         rows.retain(|r| {
             request.id.as_ref().is_none_or(|ids| ids.contains(&r.id))

@@ -156,6 +156,13 @@ async fn black_box(base: &str) {
     let (status, updated) = send(Method::PUT, format!("{base}/users/{id}"), Some(renamed)).await;
     assert_eq!((status, updated["name"].clone()), (200, json!("Ada Lovelace")), "{updated}");
     assert_eq!(updated["created_at"], ada["created_at"]);
+    // The same data again is no write: `updated_at` stays (hash_code on PostgreSQL).
+    let same = json!({"email": "ada@example.com", "name": "Ada Lovelace"});
+    let (status, again) = send(Method::PUT, format!("{base}/users/{id}"), Some(same)).await;
+    assert_eq!((status, &again["updated_at"]), (200, &updated["updated_at"]), "{again}");
+    let padded = json!({"email": "ada@example.com", "name": "Ada", "status": " "});
+    let (status, errors) = send(Method::PUT, format!("{base}/users/{id}"), Some(padded)).await;
+    assert_eq!((status, errors[0]["code"].clone()), (422, json!("invalid_text")), "{errors}");
     let taken = json!({"email": "bob@example.com", "name": "Ada"});
     let (status, errors) = send(Method::PUT, format!("{base}/users/{id}"), Some(taken)).await;
     assert_eq!((status, errors[0]["code"].clone()), (422, json!("email_taken")), "{errors}");
@@ -180,7 +187,9 @@ async fn in_memory_the_service_keeps_the_rules() {
 async fn on_postgres_the_service_migrates_keeps_the_rules_and_journals_every_write() {
     let (url, db) = database("http").await;
     let service = start(Some(&url));
-    assert!(service.log.iter().any(|l| l.contains("applied migration 0001")), "{:?}", service.log);
+    for v in ["0001", "0002"] {
+        assert!(service.log.iter().any(|l| l.contains(&format!("applied migration {v}"))), "{:?}", service.log);
+    }
     assert!(service.log.iter().any(|l| l.contains("users in PostgreSQL")), "{:?}", service.log);
     black_box(&service.base).await;
 
@@ -237,14 +246,27 @@ async fn on_postgres_the_service_migrates_keeps_the_rules_and_journals_every_wri
         .await;
     assert!(bypass.is_err(), "whitespace-only email accepted by the table");
 
+    // Pages past the first keyset page: 150 more users, listed from offset 145.
+    db.batch_execute(
+        "insert into public.users (id, email, name, status, updated_by, hash_code)
+         select 'usr-z' || lpad(i::text, 3, '0'), 'z' || i || '@example.com', 'Z', 'active', 'sql', 0
+         from generate_series(1, 150) i",
+    )
+    .await
+    .unwrap();
+    let (_, page) = send(reqwest::Method::GET, format!("{}/users?limit=10&offset=145", service.base), None).await;
+    let ids: Vec<&str> = page.as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["usr-z145", "usr-z146", "usr-z147", "usr-z148", "usr-z149", "usr-z150"], "{page}");
+
     // A restart applies nothing again and finds the users where they were.
     drop(service);
     let service = start(Some(&url));
     assert!(!service.log.iter().any(|l| l.contains("applied migration")), "{:?}", service.log);
     let (status, got) = send(reqwest::Method::GET, format!("{}/users/{}", service.base, ada.id), None).await;
     assert_eq!((status, got["name"].clone()), (200, json!("Ada Lovelace")));
-    let applied: i64 = db.query_one("select count(*) from public.apigen_migrations", &[]).await.unwrap().get(0);
-    assert_eq!(applied, 1);
+    let applied: i64 =
+        db.query_one("select count(*) from public.apigen_migrations where app = 'user'", &[]).await.unwrap().get(0);
+    assert_eq!(applied, i64::try_from(user_service::generated::migrations::MIGRATIONS.len()).unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread")]
