@@ -32,7 +32,7 @@ pub struct ConfigFile {
 pub struct App {
     /// Keys of the services the app serves or calls; their imports come along (models only).
     pub services: Vec<String>,
-    /// Generators to run for those services: `models`, `api`, `server`, `client`, `mock`, `dao`
+    /// Generators to run for those services: `models`, `api`, `server`, `client`, `mock`, `dao`, `events`
     /// (also for the services of `migrations`).
     pub generators: Vec<String>,
     /// Services the app calls: their models, API traits and HTTP client are generated too.

@@ -46,7 +46,7 @@ pub(crate) fn parts(ir: &Ir, sid: ServiceId) -> Vec<Part<'_>> {
     parts
 }
 
-fn rust_type(ty: SqlType) -> TokenStream {
+pub(crate) fn rust_type(ty: SqlType) -> TokenStream {
     match ty {
         SqlType::Text => quote!(::std::string::String),
         SqlType::Uuid => quote!(::uuid::Uuid),

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod client;
 pub mod dao;
+pub mod events;
 pub mod mock;
 pub mod models;
 pub mod plan;
@@ -34,11 +35,20 @@ pub enum Generator {
     /// The data access objects of the service's tables (models with a `psql` attribute), over
     /// tokio-postgres.
     Dao,
+    /// Streams, producers, consumers and journal relays of the service's event unions.
+    Events,
 }
 
 impl Generator {
-    pub const ALL: &[Generator] =
-        &[Generator::Models, Generator::Api, Generator::Server, Generator::Client, Generator::Mock, Generator::Dao];
+    pub const ALL: &[Generator] = &[
+        Generator::Models,
+        Generator::Api,
+        Generator::Server,
+        Generator::Client,
+        Generator::Mock,
+        Generator::Dao,
+        Generator::Events,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,6 +58,7 @@ impl Generator {
             Generator::Client => "client",
             Generator::Mock => "mock",
             Generator::Dao => "dao",
+            Generator::Events => "events",
         }
     }
 
@@ -55,6 +66,7 @@ impl Generator {
     pub fn needs(self) -> &'static [Generator] {
         match self {
             Generator::Models | Generator::Dao => &[],
+            Generator::Events => &[Generator::Models],
             Generator::Api => &[Generator::Models],
             Generator::Server | Generator::Client | Generator::Mock => &[Generator::Models, Generator::Api],
         }
@@ -182,6 +194,7 @@ pub fn applies(ir: &Ir, service: ServiceId, generator: Generator) -> bool {
     match generator {
         Generator::Models => true,
         Generator::Dao => s.format != SourceFormat::ImportSummary && !compiler::dao::tables(ir, service).is_empty(),
+        Generator::Events => s.format != SourceFormat::ImportSummary && events::applies(ir, service),
         _ => {
             s.format != SourceFormat::ImportSummary
                 && s.resources.iter().any(|r| !ir.resource(*r).operations.is_empty())
@@ -241,7 +254,7 @@ pub(crate) fn prepare(ir: &Ir, service: ServiceId, generator: Generator) -> Resu
         return Err(GenerateError::OpaqueService(s.key.clone()));
     }
     check_type_names(ir, service)?;
-    if !matches!(generator, Generator::Models | Generator::Dao) {
+    if !matches!(generator, Generator::Models | Generator::Dao | Generator::Events) {
         check_supported(ir, service, generator)?;
     }
     let module = rust::module_ident(&s.key).to_string();
@@ -253,6 +266,7 @@ pub(crate) fn prepare(ir: &Ir, service: ServiceId, generator: Generator) -> Resu
         Generator::Client => client::parts(ir, service),
         Generator::Mock => mock::parts(ir, service),
         Generator::Dao => dao::parts(ir, service),
+        Generator::Events => events::parts(ir, service)?,
     };
     Ok(Prepared { generator, path: format!("{module}/{}.rs", generator.as_str()), parts })
 }

@@ -137,6 +137,10 @@ pub fn plan(ir: &Ir, app: &App) -> Result<Vec<Planned>, PlanError> {
         }
         if called.contains(&s) {
             wanted.insert(Generator::Client);
+            // Calling a service and consuming its events go together.
+            if generators.contains(&Generator::Events) {
+                wanted.insert(Generator::Events);
+            }
         }
         wanted.extend(wanted.clone().iter().flat_map(|g| g.needs().iter().copied()));
         wanted.retain(|g| crate::applies(ir, s, *g));
@@ -255,6 +259,9 @@ pub fn into_crate(files: Vec<Planned>, spec: &CrateSpec) -> Result<Vec<Planned>,
     }
     if files.iter().any(|p| p.generator == "dao") {
         features.push("\"dao\"");
+    }
+    if files.iter().any(|p| p.generator == "events") {
+        features.push("\"events\"");
     }
     let deps: Vec<(&str, &str)> =
         DEPENDENCIES.iter().filter(|(_, path, _)| rust.contains(path)).map(|(name, _, how)| (*name, *how)).collect();
@@ -454,7 +461,7 @@ mod tests {
         let e = plan(&ir, &app(&["common"], &[], &["modles"])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "app `app`: unknown generator `modles` (did you mean `models`?); known generators: models, api, server, client, mock, dao"
+            "app `app`: unknown generator `modles` (did you mean `models`?); known generators: models, api, server, client, mock, dao, events"
         );
         let ir = self::ir(&[("api.json", r#"{"name": "API Service", "key": "api", "models": {}}"#)]);
         let e = plan(&ir, &app(&["API Service"], &[], &["models"])).unwrap_err();

@@ -611,14 +611,14 @@ pub fn migrate(
 
 /// The journal table of each table: its name, or `<schema>_<name>` where two schemas hold a
 /// table of the same name.
+/// The journal table's name of `t`, one of `tables` (a spec's): see [`journal_names`].
+pub(crate) fn journal_name(tables: &[Table], t: &Table) -> String {
+    let shared = tables.iter().filter(|o| o.name == t.name).count() > 1;
+    if shared && t.schema != "public" { format!("{}_{}", t.schema, t.name) } else { t.name.clone() }
+}
+
 fn journal_names(tables: &[Table]) -> Vec<String> {
-    tables
-        .iter()
-        .map(|t| {
-            let shared = tables.iter().filter(|o| o.name == t.name).count() > 1;
-            if shared && t.schema != "public" { format!("{}_{}", t.schema, t.name) } else { t.name.clone() }
-        })
-        .collect()
+    tables.iter().map(|t| journal_name(tables, t)).collect()
 }
 
 /// A default as SQL: a literal of the column's type, or `now()`.

@@ -1,7 +1,7 @@
 //! Generated code must compile without warnings and pass clippy. Everything the generators make
-//! (models, API traits, server, client, mock, DAO) for `schemas/`, every fixture and every corpus spec
-//! that compiles cleanly is written under the target dir as a module per spec repository, and
-//! `cargo clippy -- -D warnings` checks it. Specs whose generated code is known not to pass are
+//! (models, API traits, server, client, mock, DAO, events) for `schemas/`, every fixture and
+//! every corpus spec that compiles cleanly is written under the target dir as a module per spec
+//! repository, and `cargo clippy -- -D warnings` checks it. Specs whose generated code is known not to pass are
 //! listed, each with its reason, in `compile-expectations.tsv`; each is checked in a crate of its
 //! own, so the test also fails when one of them starts passing and its line must go.
 //!
@@ -26,7 +26,7 @@ fn dependencies() -> String {
 fn runtime_dependency() -> String {
     let path = common::repo_root().join("runtime").canonicalize().unwrap();
     format!(
-        "apigen-runtime = {{ path = {:?}, features = [\"server\", \"client\", \"dao\"] }}\n",
+        "apigen-runtime = {{ path = {:?}, features = [\"server\", \"client\", \"dao\", \"events\"] }}\n",
         path.display().to_string()
     )
 }

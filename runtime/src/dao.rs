@@ -9,7 +9,7 @@ pub use tokio_postgres::types::ToSql;
 
 /// A statement parameter as a pipelined batch passes it.
 pub type Param<'a> = &'a (dyn ToSql + Sync);
-pub use tokio_postgres::{GenericClient, Row};
+pub use tokio_postgres::{Client, GenericClient, Row, Transaction};
 
 /// A connection configuration from libpq's variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`,
 /// `PGDATABASE`), which tokio-postgres does not read itself: what `pg_virtualenv` and most

@@ -125,8 +125,11 @@ pub trait Delivery: Send {
     fn attempt(&self) -> u32;
     /// Done with: never delivered again to this consumer.
     fn ack(self) -> impl Future<Output = Result<(), EventError>> + Send;
-    /// Deliver again after `delay`.
+    /// Deliver again after `delay`, to this consumer or another instance of it (later events
+    /// may come first: the consumer itself retries in place instead, to keep each key's order).
     fn retry(self, delay: Duration) -> impl Future<Output = Result<(), EventError>> + Send;
+    /// Still working on it: do not deliver it again yet.
+    fn progress(&self) -> impl Future<Output = Result<(), EventError>> + Send;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +137,9 @@ pub trait Delivery: Send {
 
 /// NATS JetStream through the official async client. Streams are file-backed with a
 /// deduplication window of [`JetStream::DEDUPLICATION`]; consumers are durable pull consumers
-/// with explicit acks, redelivering what is not acked within `ack_wait`. The client reconnects
+/// with explicit acks and one event in flight (`max_ack_pending: 1`), redelivering what is not
+/// acked within `ack_wait` before anything after it: the stream's order is the order applied,
+/// through any crash, at the price of a round trip per event. The client reconnects
 /// by itself when the server restarts; publishes that fail meanwhile are errors, which the relay
 /// retries.
 #[derive(Debug, Clone)]
@@ -146,6 +151,8 @@ pub struct JetStream {
 impl JetStream {
     /// How long the broker remembers an event id, dropping a second publish of it.
     pub const DEDUPLICATION: Duration = Duration::from_secs(120);
+    /// How many publishes are in flight before their acknowledgements are awaited.
+    pub const WINDOW: usize = 1000;
 
     /// Connects to `url` (`nats://127.0.0.1:4222`); deliveries not acked within 30 s come again.
     pub async fn connect(url: &str) -> Result<JetStream, EventError> {
@@ -181,16 +188,26 @@ impl Transport for JetStream {
     }
 
     async fn publish(&self, stream: &Stream, events: &[Outgoing]) -> Result<(), EventError> {
-        // Every publish is sent before the first acknowledgement is awaited.
-        let mut acks = Vec::with_capacity(events.len());
-        for e in events {
-            let message = async_nats::jetstream::message::PublishMessage::build()
-                .message_id(&e.id)
-                .payload(e.payload.clone().into());
-            acks.push(self.context.send_publish(stream.subject.clone(), message).await.map_err(broker)?);
-        }
-        for ack in acks {
-            ack.await.map_err(broker)?;
+        // A window of publishes is sent before its acknowledgements are awaited (the client
+        // allows 5,000 in flight). Each publish after the first names the one before it
+        // (`Nats-Expected-Last-Msg-Id`): should a reconnect lose one, the broker refuses the
+        // rest rather than store them out of order, and the batch is sent again.
+        for (w, window) in events.chunks(Self::WINDOW).enumerate() {
+            let mut acks = Vec::with_capacity(window.len());
+            for (i, e) in window.iter().enumerate() {
+                let mut message = async_nats::jetstream::message::PublishMessage::build()
+                    .message_id(&e.id)
+                    .payload(e.payload.clone().into());
+                let previous =
+                    if i > 0 { Some(&window[i - 1]) } else { w.checked_sub(1).map(|_| &events[w * Self::WINDOW - 1]) };
+                if let Some(p) = previous {
+                    message = message.expected_last_message_id(&p.id);
+                }
+                acks.push(self.context.send_publish(stream.subject.clone(), message).await.map_err(broker)?);
+            }
+            for ack in acks {
+                ack.await.map_err(broker)?;
+            }
         }
         Ok(())
     }
@@ -201,6 +218,9 @@ impl Transport for JetStream {
             durable_name: Some(consumer.to_string()),
             ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
             ack_wait: self.ack_wait,
+            // One event at a time: an event a dead consumer held comes again before any later
+            // one, so no key's changes are applied out of order.
+            max_ack_pending: 1,
             ..Default::default()
         };
         let c: async_nats::jetstream::consumer::PullConsumer =
@@ -228,12 +248,12 @@ impl Subscription for JetStreamSubscription {
         use futures_util::StreamExt as _;
         let message = self.messages.next().await?;
         Some(message.map_err(broker).map(|m| {
-            let id = m
-                .headers
-                .as_ref()
-                .and_then(|h| h.get("Nats-Msg-Id"))
-                .map(|v| v.as_str().to_string())
-                .unwrap_or_default();
+            // A message published without an id (not by apigen) is known by its place.
+            let id = m.headers.as_ref().and_then(|h| h.get("Nats-Msg-Id")).map(|v| v.as_str().to_string());
+            let id = id.unwrap_or_else(|| match m.info() {
+                Ok(i) => format!("{}:{}", i.stream, i.stream_sequence),
+                Err(_) => String::new(),
+            });
             let attempt = m.info().map(|i| u32::try_from(i.delivered).unwrap_or(u32::MAX)).unwrap_or(1);
             JetStreamDelivery { message: m, id, attempt }
         }))
@@ -273,6 +293,10 @@ impl Delivery for JetStreamDelivery {
     async fn retry(self, delay: Duration) -> Result<(), EventError> {
         self.message.ack_with(async_nats::jetstream::AckKind::Nak(Some(delay))).await.map_err(broker)
     }
+
+    async fn progress(&self) -> Result<(), EventError> {
+        self.message.ack_with(async_nats::jetstream::AckKind::Progress).await.map_err(broker)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +304,10 @@ impl Delivery for JetStreamDelivery {
 
 /// A broker in memory for tests: streams that deduplicate by id, durable consumers that
 /// resume where they left off, redelivery of what is retried or dropped without an ack. Clones
-/// share one queue. What a test wants to see is there too: [`MemoryQueue::published`].
+/// share one queue. What a test wants to see is there too: [`MemoryQueue::published`]. Two
+/// differences from JetStream: it remembers ids for ever (JetStream for
+/// [`JetStream::DEDUPLICATION`]), and a delivery dropped unacked comes again at once (JetStream
+/// after its `ack_wait`).
 #[derive(Debug, Clone, Default)]
 pub struct MemoryQueue {
     state: Arc<Mutex<MemoryState>>,
@@ -467,10 +494,30 @@ impl Delivery for MemoryDelivery {
         self.again(delay);
         Ok(())
     }
+
+    async fn progress(&self) -> Result<(), EventError> {
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The relay: the journal as an outbox
+
+/// The value of a journal row's column (every journal column may be null).
+pub fn optional<'a, T: tokio_postgres::types::FromSql<'a>>(
+    row: &'a tokio_postgres::Row,
+    column: &str,
+) -> Result<Option<T>, EventError> {
+    row.try_get(column).map_err(|e| EventError::Map(format!("`{column}`: {e}")))
+}
+
+/// The value of a journal row's column that the event requires.
+pub fn required<'a, T: tokio_postgres::types::FromSql<'a>>(
+    row: &'a tokio_postgres::Row,
+    column: &str,
+) -> Result<T, EventError> {
+    optional(row, column)?.ok_or_else(|| EventError::Map(format!("`{column}` is null")))
+}
 
 /// The event id of journal row `journal_id` of the journal of `table`: stable, so that a row
 /// sent twice (a crash between the broker's ack and the commit) is the same event.
@@ -506,8 +553,14 @@ pub async fn relay_batch<T: Transport>(
     if rows.is_empty() {
         return Ok(0);
     }
-    let events: Vec<Outgoing> = rows.iter().map(&map).collect::<Result<_, _>>()?;
     let ids: Vec<i64> = rows.iter().map(|r| r.try_get("journal_id")).collect::<Result<_, _>>()?;
+    // A row that cannot be an event stops the relay there, saying which: sending the rows after
+    // it would break their order, and skipping it would lose it.
+    let events: Vec<Outgoing> = rows
+        .iter()
+        .zip(&ids)
+        .map(|(r, id)| map(r).map_err(|e| EventError::Map(format!("{journal} row {id}: {e}"))))
+        .collect::<Result<_, _>>()?;
     transport.publish(stream, &events).await?;
     tx.execute(&format!("update {journal} set journal_sent_at = now() where journal_id = any($1)"), &[&ids]).await?;
     tx.commit().await?;
@@ -586,12 +639,10 @@ pub trait Handler<T>: Send + Sync {
 /// What became of one delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The handler's writes are committed.
-    Applied,
+    /// The handler's writes are committed, after this many attempts (1 when it did not fail).
+    Applied { attempts: u32 },
     /// Processed before (a redelivery): nothing done again.
     Duplicate,
-    /// The handler failed; delivered again after the delay.
-    Retried(Duration),
     /// Kept in `events.failed_events`: the handler failed `max_attempts` times, or the event
     /// could not be decoded.
     Failed(String),
@@ -620,8 +671,13 @@ impl Consumer {
 
     /// Creates the consumer's tables unless they exist.
     pub async fn prepare(&self, client: &tokio_postgres::Client) -> Result<(), EventError> {
-        // Concurrent `create … if not exists` can collide in the catalogue: one at a time.
-        client.batch_execute(&format!("select pg_advisory_lock(hashtext('apigen events tables'));{CONSUMER_TABLES}select pg_advisory_unlock(hashtext('apigen events tables'));")).await?;
+        // Concurrent `create … if not exists` can collide in the catalogue: one at a time, the
+        // lock held until the tables are committed.
+        client
+            .batch_execute(&format!(
+                "begin; select pg_advisory_xact_lock(hashtext('apigen events tables')); {CONSUMER_TABLES} commit;"
+            ))
+            .await?;
         Ok(())
     }
 
@@ -631,7 +687,10 @@ impl Consumer {
     }
 
     /// Processes one delivery: decode it, and in one transaction record its id and run the
-    /// handler; ack after the commit. See [`Outcome`].
+    /// handler; ack after the commit. A failing handler is tried again in place (its
+    /// transaction rolled back, the delivery kept from being redelivered meanwhile, the delay
+    /// doubling), so that no later event overtakes it; after `max_attempts` the event is kept
+    /// in `events.failed_events` and acked. See [`Outcome`].
     pub async fn process<D: Delivery, T, H: Handler<T>>(
         &self,
         client: &mut tokio_postgres::Client,
@@ -639,46 +698,52 @@ impl Consumer {
         decode: impl Fn(&[u8]) -> Result<T, String>,
         handler: &H,
     ) -> Result<Outcome, EventError> {
-        let event = match decode(delivery.payload()) {
-            Ok(event) => event,
-            Err(reason) => {
-                let reason = format!("cannot decode the event: {reason}");
-                self.keep_failed(client, &delivery, &reason).await?;
-                delivery.ack().await?;
-                return Ok(Outcome::Failed(reason));
-            }
-        };
-        let tx = client.transaction().await?;
-        let fresh = tx
-            .execute(
-                "insert into events.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing",
-                &[&self.name, &delivery.id()],
-            )
-            .await?;
-        if fresh == 0 {
-            tx.rollback().await?;
-            delivery.ack().await?;
-            return Ok(Outcome::Duplicate);
-        }
-        match handler.handle(&tx, event).await {
-            Ok(()) => {
-                tx.commit().await?;
-                delivery.ack().await?;
-                Ok(Outcome::Applied)
-            }
-            Err(e) => {
-                tx.rollback().await?;
-                let error = e.to_string();
-                if delivery.attempt() >= self.max_attempts {
-                    self.keep_failed(client, &delivery, &error).await?;
+        let mut attempt = 1;
+        loop {
+            let event = match decode(delivery.payload()) {
+                Ok(event) => event,
+                Err(reason) => {
+                    let reason = format!("cannot decode the event: {reason}");
+                    self.keep_failed(client, &delivery, &reason, 1).await?;
                     delivery.ack().await?;
-                    Ok(Outcome::Failed(error))
-                } else {
-                    let delay = self.delay(delivery.attempt());
-                    delivery.retry(delay).await?;
-                    Ok(Outcome::Retried(delay))
+                    return Ok(Outcome::Failed(reason));
                 }
+            };
+            let tx = client.transaction().await?;
+            let fresh = tx
+                .execute(
+                    "insert into events.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing",
+                    &[&self.name, &delivery.id()],
+                )
+                .await?;
+            if fresh == 0 {
+                tx.rollback().await?;
+                delivery.ack().await?;
+                return Ok(Outcome::Duplicate);
             }
+            let failed = match handler.handle(&tx, event).await {
+                Ok(()) => {
+                    // An event kept as failed before (its ack lost) and applied now is failed no more.
+                    tx.execute(
+                        "delete from events.failed_events where consumer = $1 and event_id = $2",
+                        &[&self.name, &delivery.id()],
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    delivery.ack().await?;
+                    return Ok(Outcome::Applied { attempts: attempt });
+                }
+                Err(e) => e.to_string(),
+            };
+            tx.rollback().await?;
+            if attempt >= self.max_attempts {
+                self.keep_failed(client, &delivery, &failed, attempt).await?;
+                delivery.ack().await?;
+                return Ok(Outcome::Failed(failed));
+            }
+            delivery.progress().await?;
+            tokio::time::sleep(self.delay(attempt)).await;
+            attempt += 1;
         }
     }
 
@@ -687,9 +752,10 @@ impl Consumer {
         client: &tokio_postgres::Client,
         delivery: &D,
         error: &str,
+        attempts: u32,
     ) -> Result<(), EventError> {
         let payload = String::from_utf8_lossy(delivery.payload()).into_owned();
-        let attempts = i32::try_from(delivery.attempt()).unwrap_or(i32::MAX);
+        let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
         client
             .execute(
                 "insert into events.failed_events (consumer, event_id, payload, error, attempts) values ($1, $2, $3, $4, $5)
@@ -701,9 +767,10 @@ impl Consumer {
         Ok(())
     }
 
-    /// Processes deliveries until the subscription ends or `stop` resolves. A broker error on
-    /// one delivery is reported and the loop goes on (the client reconnects); a database error
-    /// ends it, the delivery unacked and so delivered again.
+    /// Processes deliveries until `stop` resolves. A broker error on one delivery is reported and
+    /// the loop goes on (the client reconnects); a database error, or the subscription ending
+    /// (its consumer deleted, the client closed), ends it with an error, the delivery unacked
+    /// and so delivered again.
     pub async fn run<S: Subscription, T, H: Handler<T>>(
         &self,
         client: &mut tokio_postgres::Client,
@@ -719,7 +786,7 @@ impl Consumer {
                 next = subscription.next() => next,
             };
             match next {
-                None => return Ok(()),
+                None => return Err(EventError::Broker(format!("the subscription of {} ended", self.name))),
                 Some(Err(e)) => {
                     eprintln!("consumer {}: {e}", self.name);
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -751,12 +818,14 @@ impl Consumer {
             let (id, payload): (String, String) = (row.get(0), row.get(1));
             let Ok(event) = decode(payload.as_bytes()) else { continue };
             let tx = client.transaction().await?;
-            tx.execute(
-                "insert into events.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing",
-                &[&self.name, &id],
-            )
-            .await?;
-            if handler.handle(&tx, event).await.is_ok() {
+            let fresh = tx
+                .execute(
+                    "insert into events.processed_events (consumer, event_id) values ($1, $2) on conflict do nothing",
+                    &[&self.name, &id],
+                )
+                .await?;
+            // Applied since it failed (a redelivery): it is failed no more, and not applied again.
+            if fresh == 0 || handler.handle(&tx, event).await.is_ok() {
                 tx.execute(
                     "delete from events.failed_events where consumer = $1 and event_id = $2",
                     &[&self.name, &id],

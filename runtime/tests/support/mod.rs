@@ -124,3 +124,27 @@ pub async fn database(test: &str) -> (tokio_postgres::Config, Client) {
     .unwrap();
     (config, db)
 }
+
+/// A libpq connection string for `config`, as a service's `DATABASE_URL` takes it.
+pub fn url(config: &tokio_postgres::Config) -> String {
+    let quote = |v: &str| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"));
+    let mut parts = Vec::new();
+    match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => parts.push(format!("host={}", quote(h))),
+        Some(tokio_postgres::config::Host::Unix(p)) => parts.push(format!("host={}", quote(&p.display().to_string()))),
+        None => {}
+    }
+    if let Some(port) = config.get_ports().first() {
+        parts.push(format!("port={port}"));
+    }
+    if let Some(user) = config.get_user() {
+        parts.push(format!("user={}", quote(user)));
+    }
+    if let Some(p) = config.get_password() {
+        parts.push(format!("password={}", quote(&String::from_utf8_lossy(p))));
+    }
+    if let Some(db) = config.get_dbname() {
+        parts.push(format!("dbname={}", quote(db)));
+    }
+    parts.join(" ")
+}

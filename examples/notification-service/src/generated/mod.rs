@@ -3,6 +3,10 @@
 #[rustfmt::skip]
 pub mod common;
 #[rustfmt::skip]
+pub mod notification_dao;
+#[rustfmt::skip]
 pub mod notification;
 #[rustfmt::skip]
 pub mod user;
+#[rustfmt::skip]
+pub mod migrations;

@@ -10,3 +10,5 @@ pub mod server;
 pub mod client;
 #[rustfmt::skip]
 pub mod mock;
+#[rustfmt::skip]
+pub mod events;

@@ -6,3 +6,5 @@ pub mod models;
 pub mod api;
 #[rustfmt::skip]
 pub mod client;
+#[rustfmt::skip]
+pub mod events;
