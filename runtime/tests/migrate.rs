@@ -3,32 +3,11 @@
 
 #![cfg(feature = "dao")]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
 
 use apigen_runtime::dao::{MigrateError, Migration, migrate};
-use tokio_postgres::{Client, NoTls};
-
-async fn connect(config: &tokio_postgres::Config) -> Client {
-    let (client, connection) = config.connect(NoTls).await.expect("connect to PostgreSQL");
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client
-}
-
-async fn database(test: &str) -> tokio_postgres::Config {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let base = apigen_runtime::dao::config_from_env().unwrap_or_else(|e| {
-        panic!("PostgreSQL is needed: run the tests with scripts/test, which starts a throwaway cluster ({e})")
-    });
-    let name = format!("migrate_{test}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-    let admin = connect(&base).await;
-    admin.batch_execute(&format!("drop database if exists {name}")).await.unwrap();
-    admin.batch_execute(&format!("create database {name}")).await.unwrap();
-    let mut config = base;
-    config.dbname(&name);
-    config
-}
+use support::{connect, empty_database as database};
+use tokio_postgres::Client;
 
 const ONE: Migration = Migration { version: 1, name: "create_a", sql: "create table a (id int primary key);" };
 const TWO: Migration = Migration { version: 2, name: "add_b", sql: "alter table a add column b text;" };

@@ -85,18 +85,24 @@ pub async fn connect(config: &tokio_postgres::Config) -> Client {
     client
 }
 
-/// A fresh database with a journaled table as the DAO's migrations make one (`journal.items`).
-pub async fn database(test: &str) -> (tokio_postgres::Config, Client) {
+/// A fresh, empty database, named after the test.
+pub async fn empty_database(test: &str) -> tokio_postgres::Config {
     static N: AtomicUsize = AtomicUsize::new(0);
     let base = apigen_runtime::dao::config_from_env().unwrap_or_else(|e| {
         panic!("PostgreSQL is needed: run the tests with scripts/test, which starts a throwaway cluster ({e})")
     });
-    let name = format!("events_{test}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    let name = format!("apigen_{test}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
     let admin = connect(&base).await;
     admin.batch_execute(&format!("drop database if exists {name}")).await.unwrap();
     admin.batch_execute(&format!("create database {name}")).await.unwrap();
-    let mut config = base.clone();
+    let mut config = base;
     config.dbname(&name);
+    config
+}
+
+/// A fresh database with a journaled table as the DAO's migrations make one (`journal.items`).
+pub async fn database(test: &str) -> (tokio_postgres::Config, Client) {
+    let config = empty_database(test).await;
     let db = connect(&config).await;
     db.batch_execute(
         "create table items (id text primary key, name text not null);
