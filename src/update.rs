@@ -111,7 +111,7 @@ pub fn plan_app(
                 next.iter()
                     .filter(|p| p.state == State::Created && p.path.extension().is_some_and(|e| e == "sql"))
                     .filter_map(|p| p.path.file_name().map(|f| f.to_string_lossy().into_owned()))
-                    .map(|f| (f.split('_').next().and_then(|n| n.parse().ok()).unwrap_or(0), f)),
+                    .filter_map(|f| Some((migration_number(&f)?, f))),
             );
             files.sort();
             let files: Vec<String> = files.into_iter().map(|(_, f)| f).collect();
@@ -129,6 +129,11 @@ pub fn plan_app(
     Ok(planned)
 }
 
+/// The version of a migration's file name: `0002_add_users.sql` → 2.
+fn migration_number(file: &str) -> Option<u32> {
+    file.strip_suffix(".sql")?.split('_').next()?.parse().ok()
+}
+
 /// The migrations in `dir` (`NNNN_description.sql`), by version; none when it does not exist.
 pub fn existing_migrations(dir: &Path) -> Result<Vec<(u32, String)>> {
     let mut out = Vec::new();
@@ -140,8 +145,7 @@ pub fn existing_migrations(dir: &Path) -> Result<Vec<(u32, String)>> {
     for entry in entries {
         let file = entry.with_context(|| format!("cannot read folder `{}`", dir.display()))?.file_name();
         let file = file.to_string_lossy().into_owned();
-        if let Some(n) = file.strip_suffix(".sql").and_then(|f| f.split('_').next()).and_then(|n| n.parse::<u32>().ok())
-        {
+        if let Some(n) = migration_number(&file) {
             out.push((n, file));
         }
     }

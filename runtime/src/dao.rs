@@ -141,9 +141,6 @@ impl std::error::Error for MigrateError {
     }
 }
 
-/// The table recording which migrations a database has, in schema `public`.
-pub const MIGRATIONS_TABLE: &str = "apigen_migrations";
-
 /// Applies the app's migrations the database lacks, in order, in one transaction: all of them or
 /// none. An advisory lock makes concurrent callers (several instances starting at once) wait
 /// for each other, so each migration runs once. Each applied migration is recorded in

@@ -49,7 +49,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             let serve = axum::serve(listener, server::router(users));
             tokio::select! {
                 served = serve => served?,
-                relayed = relay => return Err(format!("the event relay stopped: {relayed:?}").into()),
+                relayed = relay => {
+                    let why = relayed.err().map_or("it ended".to_string(), |e| e.to_string());
+                    return Err(format!("the event relay stopped: {why}").into());
+                }
                 ended = connection => {
                     let reason = match ended {
                         Ok(Ok(())) => "it was closed".to_string(),
