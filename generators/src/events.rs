@@ -51,7 +51,15 @@ struct Relay {
     members: Vec<(usize, EventKind, Vec<TokenStream>)>,
 }
 
-fn relay_source(ir: &Ir, sid: ServiceId, u: &EventUnion) -> Result<Option<Relay>, GenerateError> {
+/// Where a union's events come from: a table's journal, mapped; or a table of the subject's name
+/// whose columns cannot make the members (a data model shaped unlike the API's), which gets no
+/// relay and says why in the stream's documentation.
+enum Source {
+    Mapped(Relay),
+    Unmapped(String),
+}
+
+fn relay_source(ir: &Ir, sid: ServiceId, u: &EventUnion) -> Result<Option<Source>, GenerateError> {
     let Some(subject) = u.members.first().map(|m| m.subject.clone()) else { return Ok(None) };
     if u.members.iter().any(|m| m.subject != subject) {
         return Ok(None);
@@ -82,16 +90,19 @@ fn relay_source(ir: &Ir, sid: ServiceId, u: &EventUnion) -> Result<Option<Relay>
         }
     };
     let journal = format!("journal.{}", crate::psql::ident(&crate::psql::journal_name(&all, &table)));
-    let unsupported = |detail: String| GenerateError::Unsupported {
-        service: ir.service(sid).key.clone(),
-        generator: "events",
-        detail: format!("the relay of `{}` from {journal}: {detail}", ir.union(u.union).name),
-    };
     let mut members = Vec::new();
     for m in &u.members {
-        members.push((m.index, m.kind, member_fields(ir, sid, m, &table).map_err(unsupported)?));
+        match member_fields(ir, sid, m, &table) {
+            Ok(fields) => members.push((m.index, m.kind, fields)),
+            Err(why) => {
+                return Ok(Some(Source::Unmapped(format!(
+                    "`{journal}` cannot make `{}`: {why}",
+                    ir.model(m.model).name
+                ))));
+            }
+        }
     }
-    Ok(Some(Relay { journal, table: table.name.clone(), members }))
+    Ok(Some(Source::Mapped(Relay { journal, table: table.name.clone(), members })))
 }
 
 /// How each field of an event member is filled from a journal row.
@@ -179,7 +190,19 @@ fn column_value(
     })
 }
 
-fn union(ir: &Ir, sid: ServiceId, u: &EventUnion, relay: Option<&Relay>) -> TokenStream {
+fn union(ir: &Ir, sid: ServiceId, u: &EventUnion, source: Option<&Source>) -> TokenStream {
+    let relay = match source {
+        Some(Source::Mapped(r)) => Some(r),
+        _ => None,
+    };
+    let unmapped = match source {
+        Some(Source::Unmapped(why)) => vec![
+            String::new(),
+            format!(" No relay is generated: {why}. Publish with the producer, or map the rows"),
+            " yourself for `apigen_runtime::events::run_relay`.".to_string(),
+        ],
+        _ => Vec::new(),
+    };
     let un = ir.union(u.union);
     let ty = type_ident(&un.name);
     let snake = heck::ToSnakeCase::to_snake_case(un.name.as_str());
@@ -269,6 +292,7 @@ fn union(ir: &Ir, sid: ServiceId, u: &EventUnion, relay: Option<&Relay>) -> Toke
     });
     quote! {
         #[doc = #stream_doc]
+        #(#[doc = #unmapped])*
         pub fn #stream_fn() -> Stream {
             Stream { name: #stream.to_string(), subject: #subject.to_string() }
         }

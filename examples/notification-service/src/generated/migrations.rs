@@ -11,4 +11,5 @@ pub const APP: &str = "notification";
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "create_users", sql: include_str!("../../migrations/0001_create_users.sql") },
+    Migration { version: 2, name: "create_notifications", sql: include_str!("../../migrations/0002_create_notifications.sql") },
 ];

@@ -6,6 +6,9 @@
 use ::apigen_runtime::events::{Consumer, EventError, Outgoing, Stream, Transport};
 
 /// The stream of `notification_event`: subject `notification.v0.notification_event`, JetStream stream `notification_v0_notification_event`.
+///
+/// No relay is generated: `journal.notifications` cannot make `notification_upserted`: table public.notifications has no column `user`. Publish with the producer, or map the rows
+/// yourself for `apigen_runtime::events::run_relay`.
 pub fn notification_event_stream() -> Stream {
     Stream {
         name: "notification_v0_notification_event".to_string(),

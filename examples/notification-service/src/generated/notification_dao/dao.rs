@@ -5,6 +5,269 @@
 
 use ::apigen_runtime::dao::{DaoError, GenericClient, Param};
 
+/// A row of `public.notifications` (model `notification`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationRow {
+    pub id: ::std::string::String,
+    pub user_id: ::std::string::String,
+    pub channel: ::std::string::String,
+    pub destination: ::std::string::String,
+    pub subject: ::std::option::Option<::std::string::String>,
+    pub body: ::std::string::String,
+    pub status: ::std::string::String,
+    pub sent_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+    pub created_at: ::chrono::DateTime<::chrono::FixedOffset>,
+    pub updated_at: ::chrono::DateTime<::chrono::FixedOffset>,
+    pub updated_by: ::std::string::String,
+    pub hash_code: i64,
+}
+
+impl NotificationRow {
+    fn from_row(
+        row: &::apigen_runtime::dao::Row,
+    ) -> ::std::result::Result<Self, DaoError> {
+        Ok(Self {
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            channel: row.try_get(2)?,
+            destination: row.try_get(3)?,
+            subject: row.try_get(4)?,
+            body: row.try_get(5)?,
+            status: row.try_get(6)?,
+            sent_at: row.try_get(7)?,
+            created_at: row.try_get(8)?,
+            updated_at: row.try_get(9)?,
+            updated_by: row.try_get(10)?,
+            hash_code: row.try_get(11)?,
+        })
+    }
+    /// The row's primary key, as [`NotificationsDao::page_after`] takes it.
+    pub fn key(&self) -> (::std::string::String,) {
+        (self.id.clone(),)
+    }
+}
+
+/// What a write of `public.notifications` says: the fields of model `notification`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+pub struct NotificationForm {
+    /// Globally unique id, time-ordered
+    pub id: ::std::string::String,
+    /// The user service's id of the recipient
+    pub user_id: ::std::string::String,
+    /// The wire value of the notification API's `channel`
+    pub channel: ::std::string::String,
+    /// The email address, phone number or user id the message goes to
+    pub destination: ::std::string::String,
+    /// Subject line, for email and push
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// The message text
+    pub body: ::std::string::String,
+    /// The wire value of the notification API's `notification_status`
+    pub status: ::std::string::String,
+    /// When the message was handed to the channel provider
+    pub sent_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+}
+
+impl NotificationForm {
+    /// What the `hash_code` column holds for this form (see `apigen_runtime::dao::hash_code`).
+    pub fn hash_code(&self) -> i64 {
+        ::apigen_runtime::dao::hash_code(self)
+    }
+    /// Text the table refuses, refused before the query.
+    pub fn check(&self) -> ::std::result::Result<(), DaoError> {
+        ::apigen_runtime::dao::check_text("id", &self.id)?;
+        ::apigen_runtime::dao::check_text("user_id", &self.user_id)?;
+        ::apigen_runtime::dao::check_text("channel", &self.channel)?;
+        ::apigen_runtime::dao::check_text("destination", &self.destination)?;
+        if let Some(value) = &self.subject {
+            ::apigen_runtime::dao::check_text("subject", value)?;
+        }
+        ::apigen_runtime::dao::check_text("body", &self.body)?;
+        ::apigen_runtime::dao::check_text("status", &self.status)?;
+        Ok(())
+    }
+}
+
+/// The queries of `public.notifications`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotificationsDao;
+
+impl NotificationsDao {
+    /// The row whose `id` is given.
+    pub async fn find_by_id(
+        db: &impl GenericClient,
+        id: &str,
+    ) -> ::std::result::Result<::std::option::Option<NotificationRow>, DaoError> {
+        let found = db
+            .query_opt(
+                "select id, user_id, channel, destination, subject, body, status, sent_at, created_at, updated_at, updated_by, hash_code from public.notifications where id = $1",
+                &[&id],
+            )
+            .await?;
+        found.as_ref().map(NotificationRow::from_row).transpose()
+    }
+    /// Every row whose `user_id` is given (an index), in primary key order.
+    pub async fn find_all_by_user_id(
+        db: &impl GenericClient,
+        user_id: &str,
+    ) -> ::std::result::Result<::std::vec::Vec<NotificationRow>, DaoError> {
+        let rows = db
+            .query(
+                "select id, user_id, channel, destination, subject, body, status, sent_at, created_at, updated_at, updated_by, hash_code from public.notifications where user_id = $1 order by id",
+                &[&user_id],
+            )
+            .await?;
+        rows.iter().map(NotificationRow::from_row).collect()
+    }
+    /// The next `limit` rows after the key `after` (from the first without), in `id` order.
+    pub async fn page_after(
+        db: &impl GenericClient,
+        after: ::std::option::Option<&(::std::string::String,)>,
+        limit: i64,
+    ) -> ::std::result::Result<::std::vec::Vec<NotificationRow>, DaoError> {
+        let rows = match after {
+            None => {
+                db.query(
+                        "select id, user_id, channel, destination, subject, body, status, sent_at, created_at, updated_at, updated_by, hash_code from public.notifications order by id limit $1",
+                        &[&limit],
+                    )
+                    .await?
+            }
+            Some(key) => {
+                db.query(
+                        "select id, user_id, channel, destination, subject, body, status, sent_at, created_at, updated_at, updated_by, hash_code from public.notifications where (id) > ($1) order by id limit $2",
+                        &[&key.0, &limit],
+                    )
+                    .await?
+            }
+        };
+        rows.iter().map(NotificationRow::from_row).collect()
+    }
+    /// Every row, page by page (keyset, by primary key): `visit` sees each page in order.
+    pub async fn for_each_page(
+        db: &impl GenericClient,
+        page_size: i64,
+        mut visit: impl FnMut(::std::vec::Vec<NotificationRow>),
+    ) -> ::std::result::Result<(), DaoError> {
+        let mut after = None;
+        loop {
+            let page = Self::page_after(db, after.as_ref(), page_size).await?;
+            let last = page.last().map(NotificationRow::key);
+            let done = (page.len() as i64) < page_size;
+            if !page.is_empty() {
+                visit(page);
+            }
+            match last {
+                Some(key) if !done => after = Some(key),
+                _ => return Ok(()),
+            }
+        }
+    }
+    /// Inserts the form; the row as written (with its audit columns).
+    pub async fn insert(
+        db: &impl GenericClient,
+        by: &str,
+        form: &NotificationForm,
+    ) -> ::std::result::Result<NotificationRow, DaoError> {
+        form.check()?;
+        ::apigen_runtime::dao::check_text("by", by)?;
+        let hash = form.hash_code();
+        let row = db
+            .query_one(
+                "insert into public.notifications (id, user_id, channel, destination, subject, body, status, sent_at, updated_by, hash_code) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id, user_id, channel, destination, subject, body, status, sent_at, created_at, updated_at, updated_by, hash_code",
+                &[
+                    &form.id,
+                    &form.user_id,
+                    &form.channel,
+                    &form.destination,
+                    &form.subject,
+                    &form.body,
+                    &form.status,
+                    &form.sent_at,
+                    &by,
+                    &hash,
+                ],
+            )
+            .await?;
+        NotificationRow::from_row(&row)
+    }
+    /// Inserts every form (one statement, pipelined); the rows written. In a transaction, all or none.
+    pub async fn insert_batch(
+        db: &impl GenericClient,
+        by: &str,
+        forms: &[NotificationForm],
+    ) -> ::std::result::Result<u64, DaoError> {
+        ::apigen_runtime::dao::check_text("by", by)?;
+        for form in forms {
+            form.check()?;
+        }
+        let hashes: ::std::vec::Vec<i64> = forms.iter().map(|f| f.hash_code()).collect();
+        let statement = db
+            .prepare(
+                "insert into public.notifications (id, user_id, channel, destination, subject, body, status, sent_at, updated_by, hash_code) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .await?;
+        let writes = forms
+            .iter()
+            .zip(&hashes)
+            .map(|(form, hash)| {
+                db
+                    .execute_raw(
+                        &statement,
+                        [
+                            &form.id as Param<'_>,
+                            &form.user_id as Param<'_>,
+                            &form.channel as Param<'_>,
+                            &form.destination as Param<'_>,
+                            &form.subject as Param<'_>,
+                            &form.body as Param<'_>,
+                            &form.status as Param<'_>,
+                            &form.sent_at as Param<'_>,
+                            &by as Param<'_>,
+                            hash as Param<'_>,
+                        ],
+                    )
+            });
+        Ok(::apigen_runtime::dao::pipeline(writes).await?.iter().sum())
+    }
+    /// Writes the form over the row with its `id`; the number of rows written: 0 when there is none, or it holds this data already.
+    pub async fn update_by_id(
+        db: &impl GenericClient,
+        by: &str,
+        form: &NotificationForm,
+    ) -> ::std::result::Result<u64, DaoError> {
+        form.check()?;
+        ::apigen_runtime::dao::check_text("by", by)?;
+        let hash = form.hash_code();
+        Ok(
+            db
+                .execute(
+                    "update public.notifications set user_id = $1, channel = $2, destination = $3, subject = $4, body = $5, status = $6, sent_at = $7, updated_by = $8, hash_code = $9 where id = $10 and hash_code != $9",
+                    &[
+                        &form.user_id,
+                        &form.channel,
+                        &form.destination,
+                        &form.subject,
+                        &form.body,
+                        &form.status,
+                        &form.sent_at,
+                        &by,
+                        &hash,
+                        &form.id,
+                    ],
+                )
+                .await?,
+        )
+    }
+    /// Deletes the row; the rows deleted: 0 or 1.
+    pub async fn delete_by_id(
+        db: &impl GenericClient,
+        id: &str,
+    ) -> ::std::result::Result<u64, DaoError> {
+        Ok(db.execute("delete from public.notifications where id = $1", &[&id]).await?)
+    }
+}
+
 /// A row of `public.users` (model `user`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserRow {
