@@ -39,8 +39,11 @@ fn required(name: &str) -> Result<String, String> {
 type Driver = tokio::task::JoinHandle<Result<(), tokio_postgres::Error>>;
 
 async fn connect(config: &tokio_postgres::Config) -> Result<(tokio_postgres::Client, Driver), String> {
-    let (client, connection) =
-        config.connect(tokio_postgres::NoTls).await.map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+    let (client, connection) = config.connect(tokio_postgres::NoTls).await.map_err(|e| {
+        // tokio-postgres keeps the reason (refused, no such socket, bad password) in the source.
+        let why = std::error::Error::source(&e).map_or(String::new(), |s| format!(": {s}"));
+        format!("cannot connect to PostgreSQL: {e}{why}")
+    })?;
     Ok((client, tokio::spawn(connection)))
 }
 
@@ -60,7 +63,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let config: tokio_postgres::Config =
         database.parse().map_err(|e| format!("DATABASE_URL is not a PostgreSQL connection string or URL: {e}"))?;
     let users = UserClient::new(&user_service).map_err(|e| format!("USER_SERVICE_URL: {e}"))?;
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
 
     let (mut api_db, api_driver) = connect(&config).await?;
@@ -74,11 +77,17 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(v) => v.parse::<u64>().map_err(|_| format!("NATS_ACK_WAIT is not a number of seconds: {v}"))?,
         None => 30,
     };
-    let transport = JetStream::connect(&nats).await?.with_ack_wait(std::time::Duration::from_secs(ack_wait));
+    let transport = JetStream::connect(&nats)
+        .await
+        .map_err(|e| format!("cannot connect to NATS at {nats}: {e}"))?
+        .with_ack_wait(std::time::Duration::from_secs(ack_wait));
     let consumer = Consumer::new("notification");
     let consume = consume_user_event(&mut consumer_db, &transport, &consumer, UserCopy, std::future::pending());
 
-    eprintln!("notification service listening on http://{local}, consuming user_event from {nats}");
+    // The NATS client keeps trying a broker that is not up yet, silently: say so up front.
+    eprintln!(
+        "notification service listening on http://{local}, consuming user_event from {nats} (waiting while it is unreachable)"
+    );
     let serve = axum::serve(listener, server::router(PgNotifications::new(api_db, users)));
     tokio::select! {
         served = serve => served?,

@@ -61,29 +61,26 @@ impl PgNotifications {
         })
     }
 
+    /// The email address of a user the service knows: from its copy, else (an event not yet
+    /// arrived) from the user service.
+    async fn email_of(&self, user_id: &str) -> Result<Option<String>, NotificationError> {
+        if let Some(copy) = UsersDao::find_by_id(&self.client, user_id).await? {
+            return Ok(Some(copy.email));
+        }
+        Ok(self.remote_user(user_id).await?.map(|u| u.email))
+    }
+
     /// Where a notification for `user_id` over `channel` goes, or why it cannot be sent.
     async fn destination(&self, user_id: &str, channel: &Channel) -> Result<Result<String, String>, NotificationError> {
-        let unknown = || Err(format!("no user has the id {user_id}"));
+        let unknown = format!("no user has the id {user_id}");
         Ok(match channel {
-            Channel::Email => match UsersDao::find_by_id(&self.client, user_id).await? {
-                Some(copy) => Ok(copy.email),
-                None => match self.remote_user(user_id).await? {
-                    Some(u) => Ok(u.email),
-                    None => unknown(),
-                },
-            },
-            Channel::InApp => match UsersDao::find_by_id(&self.client, user_id).await? {
-                Some(copy) => Ok(copy.id),
-                None => match self.remote_user(user_id).await? {
-                    Some(u) => Ok(u.id),
-                    None => unknown(),
-                },
-            },
+            Channel::Email => self.email_of(user_id).await?.ok_or(unknown),
+            Channel::InApp => self.email_of(user_id).await?.map(|_| user_id.to_string()).ok_or(unknown),
             // The copy keeps no phone numbers: they are asked for when a text is to be sent.
             Channel::Sms => match self.remote_user(user_id).await? {
                 Some(User { phone: Some(phone), .. }) => Ok(phone),
                 Some(_) => Err(format!("the user {user_id} has no phone number for sms")),
-                None => unknown(),
+                None => Err(unknown),
             },
             Channel::Push => Err("push needs a device token, and the user API registers no devices".to_string()),
             Channel::Unknown(other) => Err(format!("the channel `{other}` is not one this service sends over")),
